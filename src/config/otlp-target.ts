@@ -1,0 +1,76 @@
+import type { EnvReader } from './env-reader';
+
+export type OtlpProtocol = 'grpc' | 'http/protobuf';
+export type Signal = 'traces' | 'metrics' | 'logs';
+
+/** Where and how one signal is exported over OTLP, resolved from the standard variables. */
+export interface OtlpTarget {
+  protocol: OtlpProtocol;
+  /** The full URL: for gRPC the collector address, for HTTP the signal's path included. */
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  compression: 'gzip' | 'none';
+}
+
+// Operator users point spec.exporter.endpoint at the collector's gRPC port, and
+// nothing in the operator sets a protocol, so gRPC is our default (upstream: http/protobuf).
+const DEFAULT_PROTOCOL: OtlpProtocol = 'grpc';
+const DEFAULT_ENDPOINT: Record<OtlpProtocol, string> = {
+  grpc: 'http://localhost:4317',
+  'http/protobuf': 'http://localhost:4318',
+};
+const HTTP_PATH: Record<Signal, string> = { traces: 'v1/traces', metrics: 'v1/metrics', logs: 'v1/logs' };
+
+/**
+ * Resolves one signal's target: the per-signal variable wins over the general
+ * one, which wins over the default (as the OpenTelemetry specification says).
+ */
+export function readOtlpTarget(env: EnvReader, signal: Signal): OtlpTarget {
+  const specific = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_`;
+  const general = 'OTEL_EXPORTER_OTLP_';
+  const pick = (suffix: string) => (env.raw(specific + suffix) !== undefined ? specific + suffix : general + suffix);
+
+  const protocolVar = pick('PROTOCOL');
+  let protocol = env.oneOf(protocolVar, ['grpc', 'http/protobuf', 'http/json'] as const, DEFAULT_PROTOCOL);
+  if (protocol === 'http/json') {
+    env.invalid(protocolVar, 'http/json is not shipped in this distribution', 'http/protobuf');
+    protocol = 'http/protobuf';
+  }
+
+  const signalEndpoint = env.raw(specific + 'ENDPOINT');
+  const generalEndpoint = env.raw(general + 'ENDPOINT');
+  let url: string;
+  if (signalEndpoint !== undefined) {
+    url = validUrl(env, specific + 'ENDPOINT', signalEndpoint) ?? defaultUrl(protocol, signal);
+  } else if (generalEndpoint !== undefined) {
+    const base = validUrl(env, general + 'ENDPOINT', generalEndpoint);
+    url = base === undefined ? defaultUrl(protocol, signal) : protocol === 'grpc' ? base : joinPath(base, HTTP_PATH[signal]);
+  } else {
+    url = defaultUrl(protocol, signal);
+  }
+
+  const headers = { ...env.keyValues(general + 'HEADERS'), ...env.keyValues(specific + 'HEADERS') };
+  const timeoutMs = env.number(pick('TIMEOUT'), 10_000, { min: 1, max: 600_000 });
+  const compression = env.oneOf(pick('COMPRESSION'), ['gzip', 'none'] as const, 'none');
+  return { protocol, url, headers, timeoutMs, compression };
+}
+
+function defaultUrl(protocol: OtlpProtocol, signal: Signal): string {
+  return protocol === 'grpc' ? DEFAULT_ENDPOINT.grpc : joinPath(DEFAULT_ENDPOINT['http/protobuf'], HTTP_PATH[signal]);
+}
+
+function joinPath(base: string, path: string): string {
+  return base.endsWith('/') ? base + path : `${base}/${path}`;
+}
+
+function validUrl(env: EnvReader, name: string, value: string): string | undefined {
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return value;
+  } catch {
+    // fall through to the warning
+  }
+  env.invalid(name, 'expected an http:// or https:// URL', 'the default endpoint');
+  return undefined;
+}

@@ -1,0 +1,139 @@
+/**
+ * Starts the distribution: reads the configuration once, then wires the SDK
+ * (resource, propagation, sampler, our span processor, OTLP export, metrics,
+ * logs, instrumentations, ESM hook, shutdown). Loaded by the entry point only
+ * after it decided to start; every failure here is contained and reported.
+ */
+import { context, diag, DiagLogLevel, metrics, propagation, trace, type DiagLogger } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { parseConfig, type DistributionConfig } from './config/config';
+import { describeError, diagnostics, type Diagnostics } from './diagnostics';
+import { buildInfo } from './build-info';
+import { sdkLine, type SdkLine } from './sdk-line';
+import { buildResource, resourceAttributes } from './resource';
+import { createPropagator } from './propagation';
+import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
+import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
+import { debugSpanLogger } from './processor/debug-span-log';
+import { GuardedSpanExporter } from './traces/guarded-span-exporter';
+import { createOtlpExporter } from './otlp-exporters';
+import { createMetricReaders } from './metrics/metric-readers';
+import { RequestMetrics } from './metrics/request-metrics';
+import { createLoggerProvider } from './logs/log-export';
+import { loadInstrumentations } from './instrumentations/load';
+import { hookedModuleNames, registerEsmLoader } from './esm-loader';
+import { installShutdownHooks } from './shutdown';
+
+const DIAG_LEVELS: Record<DistributionConfig['logLevel'], DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/** SDK messages go through our diagnostics: repeated ones are counted, not printed again. */
+function sdkDiagLogger(out: Diagnostics): DiagLogger {
+  const forward = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, ...args: unknown[]) => {
+    const text = [message, ...args.map((a) => describeError(a))].join(' ');
+    if (level === 'error' || level === 'warn') out.once(`sdk:${message.slice(0, 60)}`, level, text);
+    else out.log(level, text);
+  };
+  return { error: forward('error'), warn: forward('warn'), info: forward('info'), debug: forward('debug'), verbose: forward('debug') };
+}
+
+function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
+  if (config.traces.exporter === 'none') return undefined;
+  if (config.traces.exporter === 'console') return sdk.consoleSpanExporter();
+  const target = config.traces.otlp;
+  const exporter = createOtlpExporter<SpanExporter>('traces', target);
+  return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
+}
+
+const NO_EXPORT: SpanProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+function serviceName(config: DistributionConfig): string {
+  return resourceAttributes(config, process.argv0 || 'node')['service.name']!;
+}
+
+export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLine): void {
+  const { config, warnings } = parseConfig(env);
+  diagnostics.setLevel(config.logLevel);
+  for (const warning of warnings) diagnostics.log('warn', warning);
+  if (config.sdkDisabled) {
+    diagnostics.log('info', 'OTEL_SDK_DISABLED=true: telemetry is off');
+    return;
+  }
+  diag.setLogger(sdkDiagLogger(diagnostics), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  setGlobalErrorHandler((error) => diagnostics.once(`sdk-error:${describeError(error).slice(0, 60)}`, 'warn', `telemetry error (the app is unaffected): ${describeError(error)}`));
+
+  const resource = buildResource(config, sdk);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(createPropagator(config.propagators));
+
+  let meterProvider: MeterProvider | undefined;
+  const readers = createMetricReaders(config.metrics, sdk, diagnostics);
+  if (readers.length > 0) {
+    meterProvider = sdk.createMeterProvider({ resource, readers });
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+
+  const observers: SpanObserver[] = [];
+  if (meterProvider && config.processor.requestMetrics) observers.push(new RequestMetrics(meterProvider.getMeter('custom-otel-nodejs', buildInfo.distributionVersion)));
+  if (config.processor.debugSpans) observers.push(debugSpanLogger((line) => diagnostics.log('info', `span ${line}`), sdk.parentSpanId));
+
+  const exporter = createSpanExporter(config, sdk);
+  const exportProcessor = exporter
+    ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
+    : NO_EXPORT;
+  const tracerProvider = sdk.createTracerProvider({
+    resource,
+    sampler: new CustomSampler(samplingPolicy(config), config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
+    spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+  });
+  trace.setGlobalTracerProvider(tracerProvider);
+
+  const loggerProvider = createLoggerProvider(config.logs, resource, sdk);
+  if (loggerProvider) logs.setGlobalLoggerProvider(loggerProvider);
+
+  const instrumentations = loadInstrumentations(config.instrumentations, diagnostics);
+  registerInstrumentations({ instrumentations, tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]);
+
+  // After the instrumentations exist (their hooks tell which modules to wrap),
+  // before the app's first import.
+  let esm: string;
+  try {
+    esm = registerEsmLoader(__dirname, hookedModuleNames(instrumentations as never));
+  } catch (error) {
+    esm = 'failed';
+    diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
+  }
+
+  installShutdownHooks(
+    async () => {
+      await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
+    },
+    config.shutdownTimeoutMs,
+    diagnostics,
+  );
+
+  diagnostics.log(
+    'info',
+    `started ${buildInfo.imageName} ${buildInfo.distributionVersion} (node${buildInfo.major} image, SDK ${sdk.name}) for service ${JSON.stringify(serviceName(config))}: ` +
+      `traces ${config.traces.exporter === 'otlp' ? `otlp ${config.traces.otlp.protocol} ${config.traces.otlp.url}` : config.traces.exporter}, ` +
+      `metrics ${config.metrics.exporters.join('+') || 'none'}, logs ${config.logs.exporter}, sampler ${config.sampler.name}, ` +
+      `${instrumentations.length} instrumentations, ESM ${esm}`,
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Every instrumentation package that this major's
+ * @opentelemetry/auto-instrumentations-node depends on, by short name.
+ * The bundler replaces this module with a static list of lazy requires for
+ * the line it builds; here (development, tests) the list is read at run time.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface CatalogEntry {
+  /** Short name as in OTEL_NODE_ENABLED_INSTRUMENTATIONS (`express`). */
+  name: string;
+  load(): Record<string, unknown>;
+}
+
+function autoInstrumentationsDependencies(): string[] {
+  let dir = dirname(require.resolve('@opentelemetry/auto-instrumentations-node'));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    try {
+      const manifest = JSON.parse(readFileSync(candidate, 'utf8'));
+      if (manifest.name === '@opentelemetry/auto-instrumentations-node') return Object.keys(manifest.dependencies ?? {});
+    } catch {
+      // not here: go up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return [];
+    dir = parent;
+  }
+}
+
+const PREFIX = '@opentelemetry/instrumentation-';
+
+export const catalog: CatalogEntry[] = autoInstrumentationsDependencies()
+  .filter((pkg) => pkg.startsWith(PREFIX))
+  .map((pkg) => ({ name: pkg.slice(PREFIX.length), load: () => require(pkg) }));

@@ -1,0 +1,42 @@
+/**
+ * OTLP exporters of every signal, over gRPC (our default) or HTTP/protobuf.
+ * Each package is required only when its protocol and signal are in use.
+ */
+import type { OtlpTarget } from './config/otlp-target';
+
+type ExporterClass = new (options: Record<string, unknown>) => unknown;
+
+const PACKAGES = {
+  traces: {
+    grpc: () => require('@opentelemetry/exporter-trace-otlp-grpc').OTLPTraceExporter as ExporterClass,
+    'http/protobuf': () => require('@opentelemetry/exporter-trace-otlp-proto').OTLPTraceExporter as ExporterClass,
+  },
+  metrics: {
+    grpc: () => require('@opentelemetry/exporter-metrics-otlp-grpc').OTLPMetricExporter as ExporterClass,
+    'http/protobuf': () => require('@opentelemetry/exporter-metrics-otlp-proto').OTLPMetricExporter as ExporterClass,
+  },
+  logs: {
+    grpc: () => require('@opentelemetry/exporter-logs-otlp-grpc').OTLPLogExporter as ExporterClass,
+    'http/protobuf': () => require('@opentelemetry/exporter-logs-otlp-proto').OTLPLogExporter as ExporterClass,
+  },
+};
+
+export function createOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget): T {
+  const Exporter = PACKAGES[signal][target.protocol]();
+  const options: Record<string, unknown> = {
+    url: target.url,
+    timeoutMillis: target.timeoutMs,
+    compression: target.compression,
+  };
+  if (Object.keys(target.headers).length > 0) {
+    if (target.protocol === 'grpc') {
+      const { Metadata } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+      const metadata = new Metadata();
+      for (const [key, value] of Object.entries(target.headers)) metadata.set(key, value);
+      options.metadata = metadata;
+    } else {
+      options.headers = target.headers;
+    }
+  }
+  return new Exporter(options) as T;
+}

@@ -1,0 +1,104 @@
+/**
+ * Credentials never leave the process: header attributes, URL user-info,
+ * query parameters and (optionally) SQL literals are replaced before export.
+ * Attribute keys repeat across spans, so each key is classified once.
+ */
+export const REDACTED = '[REDACTED]';
+
+export const DEFAULT_REDACT_KEYS = [
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'apikey', 'api_key',
+  'x-auth-token', 'x-csrf-token', 'x-amz-security-token', 'token', 'access_token', 'refresh_token', 'id_token',
+  'password', 'passwd', 'pwd', 'secret', 'client_secret', 'sig', 'signature', 'x-amz-signature', 'x-goog-signature',
+  'sessionid', 'session_id',
+];
+
+const URL_KEYS = new Set(['http.url', 'url.full', 'http.target', 'url.query', 'url.original', 'http.client.url']);
+const DB_STATEMENT_KEYS = new Set(['db.statement', 'db.query.text']);
+const HEADER_PREFIX = /^http\.(?:request|response)\.header\.(.+)$/;
+
+const enum KeyKind {
+  Plain,
+  Secret,
+  Url,
+  DbStatement,
+}
+
+type Value = unknown;
+
+export class Redactor {
+  private readonly secretNames: Set<string>;
+  private readonly kinds = new Map<string, KeyKind>();
+
+  constructor(keys: readonly string[], private readonly sanitizeDbStatements: boolean) {
+    this.secretNames = new Set(keys.map((k) => k.toLowerCase()));
+  }
+
+  /** Rewrites secret values of `attributes` in place. */
+  redactAttributes(attributes: Record<string, Value>): void {
+    for (const key in attributes) {
+      const kind = this.kindOf(key);
+      if (kind === KeyKind.Plain) continue;
+      const value = attributes[key];
+      if (kind === KeyKind.Secret) {
+        attributes[key] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+      } else if (typeof value === 'string') {
+        attributes[key] = kind === KeyKind.Url ? this.redactUrl(value, key === 'url.query') : sanitizeSql(value);
+      }
+    }
+  }
+
+  /** Removes user-info and secret query parameters from a URL, a path or a bare query string. */
+  redactUrl(value: string, bareQuery = false): string {
+    let result = value;
+    if (result.includes('@')) result = result.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, `$1${REDACTED}@`);
+    const queryStart = bareQuery ? (result.startsWith('?') ? 1 : 0) : result.indexOf('?');
+    if (queryStart < 0 || result.indexOf('=', queryStart) < 0) return result;
+    const hashAt = result.indexOf('#', queryStart);
+    const queryEnd = hashAt < 0 ? result.length : hashAt;
+    const offset = bareQuery ? queryStart : queryStart + 1;
+    const params = result.slice(offset, queryEnd).split('&');
+    let changed = false;
+    for (let i = 0; i < params.length; i++) {
+      const param = params[i]!;
+      const eq = param.indexOf('=');
+      const name = safeDecode(eq < 0 ? param : param.slice(0, eq)).toLowerCase();
+      if (this.secretNames.has(name)) {
+        params[i] = `${param.slice(0, eq < 0 ? param.length : eq)}=${REDACTED}`;
+        changed = true;
+      }
+    }
+    return changed ? result.slice(0, offset) + params.join('&') + result.slice(queryEnd) : result;
+  }
+
+  private kindOf(key: string): KeyKind {
+    let kind = this.kinds.get(key);
+    if (kind === undefined) {
+      kind = this.classify(key);
+      if (this.kinds.size < 10_000) this.kinds.set(key, kind);
+    }
+    return kind;
+  }
+
+  private classify(key: string): KeyKind {
+    if (URL_KEYS.has(key)) return KeyKind.Url;
+    if (DB_STATEMENT_KEYS.has(key)) return this.sanitizeDbStatements ? KeyKind.DbStatement : KeyKind.Plain;
+    const header = HEADER_PREFIX.exec(key);
+    const name = header ? header[1]!.replace(/_/g, '-') : key.slice(key.lastIndexOf('.') + 1);
+    return this.secretNames.has(name.toLowerCase()) ? KeyKind.Secret : KeyKind.Plain;
+  }
+}
+
+const SQL_LITERAL = /'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|\b\d+(?:\.\d+)?\b/g;
+
+/** Replaces string and number literals of a SQL statement with `?`. */
+export function sanitizeSql(statement: string): string {
+  return statement.replace(SQL_LITERAL, '?');
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Our span processor: enriches, flags, filters and redacts every span, then
+ * hands it to the next processor (the batch exporter). It never throws into
+ * the app: a span whose processing fails is dropped, because an unredacted
+ * span must not leave the process.
+ */
+import { context as apiContext, propagation, SpanStatusCode, SpanKind, type Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { DistributionConfig } from '../config/config';
+import { matchesDropRule } from './drop-rules';
+import { harmonizeHttpAttributes } from './http-semconv';
+import { Redactor } from './redaction';
+import { describeError, type Diagnostics } from '../diagnostics';
+
+export interface SpanObserver {
+  /** Called for every exported span after processing (request metrics, debug output). */
+  observe(span: ReadableSpan, attributes: Readonly<Record<string, unknown>>, durationMs: number): void;
+}
+
+export class CustomSpanProcessor implements SpanProcessor {
+  private readonly redactor: Redactor;
+  private readonly staticAttributes: Array<[string, string | boolean]>;
+  private readonly slowThresholdMs: number;
+
+  constructor(
+    private readonly next: SpanProcessor,
+    private readonly options: DistributionConfig['processor'],
+    distributionVersion: string,
+    private readonly diagnostics: Diagnostics,
+    private readonly observers: SpanObserver[] = [],
+  ) {
+    this.redactor = new Redactor(options.redactKeys, options.sanitizeDbStatements);
+    this.slowThresholdMs = options.slowThresholdMs;
+    this.staticAttributes = [
+      ['custom.processed', true],
+      ['custom.processor.version', distributionVersion],
+      ...Object.entries(options.spanAttributes),
+    ];
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    if (this.options.baggageKeys.length === 0) return;
+    try {
+      const baggage = propagation.getBaggage(parentContext ?? apiContext.active());
+      if (!baggage) return;
+      for (const key of this.options.baggageKeys) {
+        const entry = baggage.getEntry(key);
+        if (entry) span.setAttribute(key, entry.value);
+      }
+    } catch (error) {
+      this.diagnostics.once('processor.baggage', 'warn', `copying baggage onto a span failed: ${describeError(error)}`);
+    }
+  }
+
+  onEnd(span: ReadableSpan): void {
+    let durationMs: number;
+    let attributes: Record<string, unknown>;
+    try {
+      // The span has ended and its attributes are a plain object on every SDK
+      // line; writing them here, before the batch processor copies them, is
+      // the cheapest way to enrich a finished span.
+      attributes = span.attributes as Record<string, unknown>;
+      if (this.options.dropRules.length > 0 && matchesDropRule(this.options.dropRules, span.name, attributes as never)) {
+        return;
+      }
+      for (const [key, value] of this.staticAttributes) attributes[key] = value;
+      durationMs = span.duration[0] * 1e3 + span.duration[1] / 1e6;
+      if (durationMs > this.slowThresholdMs) attributes['custom.slow_operation'] = true;
+      if (span.status.code === SpanStatusCode.ERROR) attributes['custom.error_processed'] = true;
+      if (span.kind === SpanKind.SERVER || span.kind === SpanKind.CLIENT) harmonizeHttpAttributes(attributes);
+      this.redactor.redactAttributes(attributes);
+      for (const event of span.events) {
+        if (event.attributes) this.redactor.redactAttributes(event.attributes as Record<string, unknown>);
+      }
+    } catch (error) {
+      this.diagnostics.once('processor', 'error', `span processing failed, such spans are dropped: ${describeError(error)}`);
+      this.diagnostics.count('spans dropped by processing failures', 1);
+      return;
+    }
+    for (const observer of this.observers) {
+      try {
+        observer.observe(span, attributes, durationMs);
+      } catch (error) {
+        this.diagnostics.once('processor.observer', 'warn', `a span observer failed: ${describeError(error)}`);
+      }
+    }
+    this.next.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.next.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.next.shutdown();
+  }
+}

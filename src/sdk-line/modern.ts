@@ -1,0 +1,48 @@
+/** What the 2.x and 3.x lines share; they differ only in where the trace SDK lives. */
+import * as resources from '@opentelemetry/resources';
+import type * as traceSdk from '@opentelemetry/sdk-trace-base';
+import type { SdkLine, SdkTracerProvider } from './types';
+import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
+
+export interface TraceSdk {
+  TracerProvider: new (options: object) => unknown;
+  batchSpanProcessor: SdkLine['batchSpanProcessor'];
+  ConsoleSpanExporter: typeof traceSdk.ConsoleSpanExporter;
+  SamplingDecision: typeof traceSdk.SamplingDecision;
+}
+
+const DETECTORS: Record<string, () => resources.ResourceDetector> = {
+  env: () => resources.envDetector,
+  host: () => resources.hostDetector,
+  os: () => resources.osDetector,
+  process: () => resources.processDetector,
+  serviceinstance: () => resources.serviceInstanceIdDetector,
+  container: () => loadContainerDetector() as resources.ResourceDetector,
+};
+
+export function modernLine(name: '2.x' | '3.x', trace: TraceSdk): SdkLine {
+  return {
+    name,
+    resourceFromAttributes: (attributes) => resources.resourceFromAttributes(attributes),
+    defaultResource: () => resources.defaultResource(),
+    detectResources: (names) =>
+      resources.detectResources({ detectors: names.filter((n) => DETECTORS[n]).map((n) => DETECTORS[n]!()) }),
+    mergeResources: (base, override) => base.merge(override),
+    createTracerProvider: (options) => new trace.TracerProvider(options) as SdkTracerProvider,
+    batchSpanProcessor: trace.batchSpanProcessor,
+    consoleSpanExporter: () => new trace.ConsoleSpanExporter(),
+    createMeterProvider: (options) => new (loadMetricsSdk().MeterProvider)(options),
+    periodicReader: (exporter, exportIntervalMillis, exportTimeoutMillis) =>
+      new (loadMetricsSdk().PeriodicExportingMetricReader)({ exporter, exportIntervalMillis, exportTimeoutMillis }),
+    consoleMetricExporter: () => new (loadMetricsSdk().ConsoleMetricExporter)(),
+    createLoggerProvider: (options) => new (loadLogsSdk().LoggerProvider)(options),
+    batchLogProcessor: (exporter) => new (loadLogsSdk().BatchLogRecordProcessor)({ exporter }),
+    consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),
+    parentSpanId: (span) => span.parentSpanContext?.spanId,
+    decision: {
+      notRecord: trace.SamplingDecision.NOT_RECORD,
+      record: trace.SamplingDecision.RECORD,
+      recordAndSample: trace.SamplingDecision.RECORD_AND_SAMPLED,
+    },
+  };
+}

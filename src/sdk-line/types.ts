@@ -1,0 +1,38 @@
+/**
+ * What differs between the OpenTelemetry JS SDK lines (1.x for Node 14/16,
+ * 2.x for Node 18/20, 3.x for Node 22+). Each line implements this once, in
+ * its own file; the bundler picks the file for the major being built, and
+ * nothing else in src/ knows which line it runs on.
+ */
+import type { Attributes, TracerProvider } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { MeterProvider, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { LoggerProvider, LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+
+export interface SdkTracerProvider extends TracerProvider {
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface SdkLine {
+  readonly name: '1.x' | '2.x' | '3.x';
+  resourceFromAttributes(attributes: Attributes): Resource;
+  /** telemetry.sdk.* of this line. */
+  defaultResource(): Resource;
+  /** Runs the named detectors; asynchronous attributes settle in the background. */
+  detectResources(detectorNames: readonly string[]): Resource;
+  mergeResources(base: Resource, override: Resource): Resource;
+  createTracerProvider(options: { resource: Resource; sampler: Sampler; spanProcessors: SpanProcessor[] }): SdkTracerProvider;
+  batchSpanProcessor(exporter: SpanExporter, options: { maxQueueSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number }): SpanProcessor;
+  consoleSpanExporter(): SpanExporter;
+  createMeterProvider(options: { resource: Resource; readers: MetricReader[] }): MeterProvider;
+  periodicReader(exporter: PushMetricExporter, intervalMs: number, timeoutMs: number): MetricReader;
+  consoleMetricExporter(): PushMetricExporter;
+  createLoggerProvider(options: { resource: Resource; processors: LogRecordProcessor[] }): LoggerProvider;
+  batchLogProcessor(exporter: LogRecordExporter): LogRecordProcessor;
+  consoleLogExporter(): LogRecordExporter;
+  parentSpanId(span: ReadableSpan): string | undefined;
+  /** Samplers' decision values (same numbers on every line, read from the SDK to be sure). */
+  readonly decision: { notRecord: number; record: number; recordAndSample: number };
+}

@@ -1,0 +1,56 @@
+/**
+ * The 1.x SDK line (Node 14 and 16): resources are classes with synchronous
+ * detectors, parents are referenced by id, and providers take processors
+ * through add* methods.
+ */
+import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SamplingDecision } from '@opentelemetry/sdk-trace-base';
+import type { SdkLine, SdkTracerProvider } from './types';
+import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
+
+// Loose types: this file compiles against the 2.x declarations used in development.
+type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const { Resource, detectResourcesSync, envDetectorSync, hostDetectorSync, osDetectorSync, processDetectorSync, serviceInstanceIdDetectorSync } =
+  require('@opentelemetry/resources') as Loose;
+
+const DETECTORS: Record<string, () => unknown> = {
+  env: () => envDetectorSync,
+  host: () => hostDetectorSync,
+  os: () => osDetectorSync,
+  process: () => processDetectorSync,
+  serviceinstance: () => serviceInstanceIdDetectorSync,
+  container: loadContainerDetector,
+};
+
+
+export const sdkLine: SdkLine = {
+  name: '1.x',
+  resourceFromAttributes: (attributes) => new Resource(attributes),
+  defaultResource: () => Resource.default(),
+  detectResources: (names) =>
+    detectResourcesSync({ detectors: names.filter((n) => DETECTORS[n]).map((n) => DETECTORS[n]!()) }),
+  mergeResources: (base, override) => base.merge(override),
+  createTracerProvider: ({ resource, sampler, spanProcessors }) => {
+    const provider: Loose = new BasicTracerProvider({ resource, sampler } as Loose);
+    for (const processor of spanProcessors) provider.addSpanProcessor(processor);
+    return provider as SdkTracerProvider;
+  },
+  batchSpanProcessor: (exporter, options) => new BatchSpanProcessor(exporter, options),
+  consoleSpanExporter: () => new ConsoleSpanExporter(),
+  createMeterProvider: (options) => new (loadMetricsSdk().MeterProvider)(options),
+  periodicReader: (exporter, exportIntervalMillis, exportTimeoutMillis) =>
+    new (loadMetricsSdk().PeriodicExportingMetricReader)({ exporter, exportIntervalMillis, exportTimeoutMillis }),
+  consoleMetricExporter: () => new (loadMetricsSdk().ConsoleMetricExporter)(),
+  createLoggerProvider: ({ resource, processors }) => {
+    const provider: Loose = new (loadLogsSdk().LoggerProvider)({ resource } as Loose);
+    for (const processor of processors) provider.addLogRecordProcessor(processor);
+    return provider;
+  },
+  batchLogProcessor: (exporter) => new (loadLogsSdk().BatchLogRecordProcessor as Loose)(exporter),
+  consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),
+  parentSpanId: (span) => (span as Loose).parentSpanId,
+  decision: {
+    notRecord: SamplingDecision.NOT_RECORD,
+    record: SamplingDecision.RECORD,
+    recordAndSample: SamplingDecision.RECORD_AND_SAMPLED,
+  },
+};

@@ -1,0 +1,10 @@
+/** The 3.x SDK line (Node >=22.15): sdk-trace-base and sdk-trace-node merged into @opentelemetry/sdk-trace, processors take one options object. */
+import { TracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SamplingDecision } from '@opentelemetry/sdk-trace';
+import { modernLine } from './modern';
+
+export const sdkLine = modernLine('3.x', {
+  TracerProvider,
+  batchSpanProcessor: (exporter, options) => new BatchSpanProcessor({ exporter, ...options } as never),
+  ConsoleSpanExporter,
+  SamplingDecision,
+});

@@ -1,0 +1,220 @@
+/**
+ * The built distribution in real app processes, as the operator runs it:
+ * NODE_OPTIONS=" --require <staged>/autoinstrumentation.js", the operator's
+ * environment, a real OTLP receiver on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { get, operatorEnv, startApp, type AppProcess } from '../support/app-process';
+import { stagedEntry } from '../support/staged-tree';
+
+const FIXTURE = join(__dirname, '../fixtures/express-app');
+const SECRET_TOKEN = 'tok-3f9a1c77e2';
+const SECRET_AUTH = 'Bearer auth-8b2d4e6f00';
+
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await OtlpReceiver.start({ http: true });
+});
+afterAll(async () => {
+  await receiver.close();
+});
+
+const serverSpan = (spans: ReceivedSpan[], route: string) => spans.find((s) => s.kind === 'SERVER' && s.attributes['http.route'] === route);
+
+async function exercise(app: AppProcess): Promise<void> {
+  expect((await get(app.port, '/hello')).status).toBe(200);
+  expect((await get(app.port, '/health')).status).toBe(200);
+  expect((await get(app.port, '/slow?ms=150')).status).toBe(200);
+  expect((await get(app.port, '/error')).status).toBe(500);
+  expect((await get(app.port, '/outbound')).status).toBe(200);
+  expect((await get(app.port, `/login?token=${SECRET_TOKEN}&user=ada`, { authorization: SECRET_AUTH })).status).toBe(200);
+}
+
+describe.each([
+  ['CommonJS', 'server.cjs'],
+  ['ESM', 'server.mjs'],
+])('%s app under the operator environment', (_variant, script) => {
+  let app: AppProcess;
+  let spans: ReceivedSpan[];
+
+  beforeAll(async () => {
+    receiver.clear();
+    app = await startApp(
+      join(FIXTURE, script),
+      operatorEnv(stagedEntry(), receiver.grpcUrl, {
+        OTEL_METRIC_EXPORT_INTERVAL: '500',
+        CUSTOM_OTEL_HTTP_CAPTURE_HEADERS: 'authorization,user-agent',
+        CUSTOM_OTEL_SPAN_ATTRIBUTES: 'deployment.environment=test',
+      }),
+      { cwd: FIXTURE },
+    );
+    await exercise(app);
+    spans = await receiver.waitForSpans((all) => ['/hello', '/slow', '/error', '/outbound', '/login'].every((r) => serverSpan(all, r)), 15_000, 'server spans of every route');
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('exports server spans carrying the custom.* attributes', () => {
+    const hello = serverSpan(spans, '/hello')!;
+    expect(hello.attributes['custom.processed']).toBe(true);
+    expect(hello.attributes['custom.processor.version']).toBe('1.0.0');
+    expect(hello.attributes['deployment.environment']).toBe('test');
+    expect(hello.attributes['http.method']).toBe('GET');
+    expect(hello.attributes['http.request.method']).toBe('GET');
+    expect(hello.attributes['http.status_code']).toBe(200);
+    expect(hello.attributes['http.response.status_code']).toBe(200);
+    expect(hello.attributes['custom.slow_operation']).toBeUndefined();
+  });
+
+  it('instruments express itself (route handler spans), whether it was required or imported', () => {
+    expect(spans.some((s) => s.scope.includes('express') && s.attributes['http.route'] === '/hello')).toBe(true);
+  });
+
+  it('flags slow and failed requests', () => {
+    expect(serverSpan(spans, '/slow')!.attributes['custom.slow_operation']).toBe(true);
+    const failed = serverSpan(spans, '/error')!;
+    expect(failed.status.code).toBe('ERROR');
+    expect(failed.attributes['custom.error_processed']).toBe(true);
+  });
+
+  it('samples no health checks', () => {
+    expect(spans.filter((s) => s.kind === 'SERVER' && String(s.attributes['url.path'] ?? s.attributes['http.target']).startsWith('/health'))).toEqual([]);
+  });
+
+  it('puts the outbound client span in the same trace as the request that made it', () => {
+    const outbound = serverSpan(spans, '/outbound')!;
+    const client = spans.find((s) => s.kind === 'CLIENT' && s.traceId === outbound.traceId && String(s.attributes['url.full']).includes('/hello'));
+    expect(client, 'client span of /outbound').toBeDefined();
+    const inner = spans.find((s) => s.kind === 'SERVER' && s.traceId === outbound.traceId && s.parentSpanId === client!.spanId);
+    expect(inner, 'server span of the propagated call').toBeDefined();
+  });
+
+  it('redacts credentials: no token or Authorization value anywhere in what was exported', () => {
+    const login = serverSpan(spans, '/login')!;
+    expect(String(login.attributes['url.query'])).toContain('token=[REDACTED]');
+    expect(login.attributes['http.request.header.authorization']).toEqual(['[REDACTED]']);
+    expect(receiver.rawContains(SECRET_TOKEN)).toBe(false);
+    expect(receiver.rawContains('auth-8b2d4e6f00')).toBe(false);
+  });
+
+  it('describes the service with service.name and the operator k8s.* attributes', () => {
+    const resource = serverSpan(spans, '/hello')!.resource;
+    expect(resource['service.name']).toBe('fixture-app');
+    expect(resource['k8s.pod.name']).toBe('fixture-app-5d8f-abcde');
+    expect(resource['k8s.namespace.name']).toBe('demo');
+    expect(resource['k8s.deployment.name']).toBe('fixture-app');
+    expect(resource['telemetry.distro.name']).toBe('custom-otel-nodejs');
+  });
+
+  it('exports metrics: HTTP durations, request metrics from spans and runtime metrics', async () => {
+    await receiver.waitFor(
+      () => receiver.metricNames.has('custom.http.server.requests') && [...receiver.metricNames].some((n) => n.startsWith('nodejs.') || n.startsWith('v8js.')),
+      15_000,
+      'request and runtime metrics',
+    );
+    expect([...receiver.metricNames].some((n) => n.startsWith('http.server.'))).toBe(true);
+  });
+
+  it('exports log records with the trace context of the request', async () => {
+    await receiver.waitFor(() => receiver.logs.some((l) => l.body === 'saying hello'), 15_000, 'the pino log record');
+    const record = receiver.logs.find((l) => l.body === 'saying hello')!;
+    const hello = serverSpan(spans, '/hello')!;
+    expect(record.traceId).toBe(hello.traceId);
+  });
+
+  it('says once, at start, what it started', () => {
+    expect(app.stderr().match(/\[custom-otel\] info: started /g)).toHaveLength(1);
+  });
+});
+
+describe('configuration and failure rules', () => {
+  it('exports over http/protobuf when OTEL_EXPORTER_OTLP_PROTOCOL says so', async () => {
+    receiver.clear();
+    const app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(stagedEntry(), receiver.httpUrl, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }), { cwd: FIXTURE });
+    await get(app.port, '/hello');
+    await receiver.waitForSpans((all) => !!serverSpan(all, '/hello'), 15_000, 'the /hello span over HTTP');
+    await app.stop();
+  });
+
+  it('turns everything off with OTEL_SDK_DISABLED=true', async () => {
+    receiver.clear();
+    const app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_SDK_DISABLED: 'true' }), { cwd: FIXTURE });
+    expect((await get(app.port, '/hello')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    await app.stop();
+    expect(receiver.spans).toEqual([]);
+    expect(app.stderr()).toContain('OTEL_SDK_DISABLED=true');
+  });
+
+  it('loads once when a second copy is required too', async () => {
+    // Node itself skips a second --require of the same file; a second copy
+    // (say, the app bundling the distribution too) must be caught by us.
+    const copy = join(mkdtempSync(join(tmpdir(), 'second-copy-')), 'tree');
+    cpSync(dirname(stagedEntry()), copy, { recursive: true });
+    const env = operatorEnv(stagedEntry(), receiver.grpcUrl);
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS} --require ${join(copy, 'autoinstrumentation.js')}`;
+    const app = await startApp(join(FIXTURE, 'server.cjs'), env, { cwd: FIXTURE });
+    await app.stop();
+    expect(app.stderr().match(/already loaded in this process/g)).toHaveLength(1);
+    expect(app.stderr().match(/info: started /g)).toHaveLength(1);
+  });
+
+  it('warns once per invalid variable, naming it, the value and the default, and the app serves', async () => {
+    const app = await startApp(
+      join(FIXTURE, 'server.cjs'),
+      operatorEnv(stagedEntry(), receiver.grpcUrl, { CUSTOM_OTEL_SLOW_THRESHOLD_MS: 'fast', OTEL_TRACES_SAMPLER: 'sometimes', OTEL_TRACES_SAMPLER_ARG: '2' }),
+      { cwd: FIXTURE },
+    );
+    expect((await get(app.port, '/hello')).status).toBe(200);
+    await app.stop();
+    const stderr = app.stderr();
+    expect(stderr.match(/CUSTOM_OTEL_SLOW_THRESHOLD_MS="fast" is invalid \(not a number\); using 100 instead/g)).toHaveLength(1);
+    expect(stderr.match(/OTEL_TRACES_SAMPLER="sometimes" is invalid/g)).toHaveLength(1);
+  });
+
+  it('keeps serving with the collector unreachable, logging the failure once', async () => {
+    const app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(stagedEntry(), 'http://127.0.0.1:1', { OTEL_METRICS_EXPORTER: 'none' }), { cwd: FIXTURE });
+    for (let i = 0; i < 30; i++) expect((await get(app.port, '/hello')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3000));
+    for (let i = 0; i < 30; i++) expect((await get(app.port, '/hello')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3000));
+    const result = await app.stop();
+    expect(result.signal).toBe('SIGTERM');
+    expect(app.stderr().match(/exporting spans to http:\/\/127\.0\.0\.1:1 \(grpc\) failed/g)).toHaveLength(1);
+  });
+});
+
+describe('shutdown keeps the app exit behaviour', () => {
+  it('an app without a SIGTERM handler still exits on SIGTERM, within the timeout, with the collector unreachable', async () => {
+    const app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(stagedEntry(), 'http://127.0.0.1:1', { CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS: '1000' }), { cwd: FIXTURE });
+    await get(app.port, '/hello');
+    const result = await app.stop('SIGTERM');
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.afterMs).toBeLessThan(1000 + 1000);
+  });
+
+  it('flushes pending spans on SIGTERM when the collector is up', async () => {
+    receiver.clear();
+    const app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(stagedEntry(), receiver.grpcUrl), { cwd: FIXTURE });
+    await get(app.port, '/slow?ms=10');
+    const result = await app.stop('SIGTERM');
+    expect(result.signal).toBe('SIGTERM');
+    expect(serverSpan(receiver.spans, '/slow')).toBeDefined();
+  });
+
+  it('an app with its own SIGTERM handler decides when and how it exits', async () => {
+    const app = await startApp(
+      join(FIXTURE, 'server.cjs'),
+      operatorEnv(stagedEntry(), receiver.grpcUrl, { APP_SIGTERM_HANDLER: 'true', APP_EXIT_DELAY_MS: '300' }),
+      { cwd: FIXTURE },
+    );
+    const result = await app.stop('SIGTERM');
+    expect(app.stdout()).toContain('APP SIGTERM HANDLER');
+    expect(result.code).toBe(7);
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * A real OTLP receiver for tests: gRPC (traces, metrics, logs) and HTTP/protobuf
+ * on 127.0.0.1, decoding with the opentelemetry-proto definitions. It keeps the
+ * raw request bytes too, so tests can prove a secret appears nowhere.
+ */
+import * as grpc from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+
+const PROTO_ROOT = join(__dirname, '../../node_modules/@elastic/mockotlpserver');
+const root = new protobuf.Root();
+root.resolvePath = (_origin, target) => join(PROTO_ROOT, target);
+root.loadSync([
+  'opentelemetry/proto/collector/trace/v1/trace_service.proto',
+  'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
+  'opentelemetry/proto/collector/logs/v1/logs_service.proto',
+]);
+const TYPES = {
+  traces: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
+  metrics: root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest'),
+  logs: root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest'),
+};
+type Signal = keyof typeof TYPES;
+const GRPC_PATHS: Record<Signal, string> = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+};
+
+export type Attributes = Record<string, unknown>;
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: string;
+  status: { code: string; message?: string };
+  attributes: Attributes;
+  events: Array<{ name: string; attributes: Attributes }>;
+  resource: Attributes;
+  scope: string;
+}
+export interface ReceivedLog {
+  body: unknown;
+  severityText: string;
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+  resource: Attributes;
+}
+export type Behaviour = { kind: 'accept' } | { kind: 'unavailable' } | { kind: 'delay'; ms: number };
+
+const SPAN_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const STATUS_CODES = ['UNSET', 'OK', 'ERROR'];
+
+interface AnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: { toString(): string } | number;
+  doubleValue?: number;
+  arrayValue?: { values?: AnyValue[] };
+  kvlistValue?: { values?: KeyValue[] };
+  bytesValue?: Uint8Array;
+}
+interface KeyValue {
+  key: string;
+  value?: AnyValue;
+}
+
+function plainValue(value: AnyValue | undefined): unknown {
+  if (!value) return undefined;
+  // protobufjs puts defaults on the prototype; only own properties were sent.
+  const has = (field: keyof AnyValue) => Object.prototype.hasOwnProperty.call(value, field);
+  if (has('stringValue')) return value.stringValue;
+  if (has('boolValue')) return value.boolValue;
+  if (has('intValue')) return Number(value.intValue!.toString());
+  if (has('doubleValue')) return value.doubleValue;
+  if (has('arrayValue')) return (value.arrayValue!.values ?? []).map(plainValue);
+  if (has('kvlistValue')) return plainAttributes(value.kvlistValue!.values);
+  if (has('bytesValue')) return Buffer.from(value.bytesValue!).toString('hex');
+  return undefined;
+}
+
+export function plainAttributes(list: KeyValue[] | undefined): Attributes {
+  const out: Attributes = {};
+  for (const kv of list ?? []) out[kv.key] = plainValue(kv.value);
+  return out;
+}
+
+const hex = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString('hex') : '');
+
+export class OtlpReceiver {
+  readonly spans: ReceivedSpan[] = [];
+  readonly logs: ReceivedLog[] = [];
+  readonly metricNames = new Set<string>();
+  readonly metricRequests: unknown[] = [];
+  readonly raw: Buffer[] = [];
+  readonly requests: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
+  behaviour: Behaviour = { kind: 'accept' };
+  private grpcServer = new grpc.Server();
+  private httpServer: Server | undefined;
+  grpcPort = 0;
+  httpPort = 0;
+
+  get grpcUrl(): string {
+    return `http://127.0.0.1:${this.grpcPort}`;
+  }
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  static async start(options: { grpcPort?: number; http?: boolean; credentials?: grpc.ServerCredentials } = {}): Promise<OtlpReceiver> {
+    const receiver = new OtlpReceiver();
+    await receiver.listen(options.grpcPort ?? 0, options.credentials ?? grpc.ServerCredentials.createInsecure());
+    if (options.http) await receiver.listenHttp();
+    return receiver;
+  }
+
+  private async listen(port: number, credentials: grpc.ServerCredentials): Promise<void> {
+    for (const signal of Object.keys(TYPES) as Signal[]) {
+      const definition = {
+        Export: {
+          path: GRPC_PATHS[signal],
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (b: Buffer) => b,
+          requestDeserialize: (b: Buffer) => b,
+          responseSerialize: () => Buffer.alloc(0),
+          responseDeserialize: (b: Buffer) => b,
+        },
+      };
+      this.grpcServer.addService(definition as unknown as grpc.ServiceDefinition, {
+        Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+          const answer = () => {
+            if (this.behaviour.kind === 'unavailable') {
+              callback({ code: grpc.status.UNAVAILABLE, details: 'receiver set to unavailable' } as grpc.ServiceError, null);
+              return;
+            }
+            this.ingest(signal, call.request);
+            callback(null, Buffer.alloc(0));
+          };
+          if (this.behaviour.kind === 'delay') setTimeout(answer, this.behaviour.ms);
+          else answer();
+        },
+      });
+    }
+    this.grpcPort = await new Promise<number>((resolve, reject) =>
+      this.grpcServer.bindAsync(`127.0.0.1:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+  }
+
+  private listenHttp(): Promise<void> {
+    const paths: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+    this.httpServer = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const signal = paths[req.url ?? ''];
+        if (!signal || this.behaviour.kind === 'unavailable') {
+          res.writeHead(signal ? 503 : 404).end();
+          return;
+        }
+        this.ingest(signal, Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    return new Promise((resolve) =>
+      this.httpServer!.listen(0, '127.0.0.1', () => {
+        this.httpPort = (this.httpServer!.address() as { port: number }).port;
+        resolve();
+      }),
+    );
+  }
+
+  private ingest(signal: Signal, bytes: Buffer): void {
+    this.requests[signal]++;
+    this.raw.push(Buffer.from(bytes));
+    const message = TYPES[signal].decode(bytes) as unknown as Record<string, Array<Record<string, unknown>>>;
+    if (signal === 'traces') {
+      for (const rs of message.resourceSpans ?? []) {
+        const resource = plainAttributes((rs.resource as { attributes?: KeyValue[] } | undefined)?.attributes);
+        for (const ss of (rs.scopeSpans as Array<Record<string, unknown>>) ?? []) {
+          const scope = (ss.scope as { name?: string } | undefined)?.name ?? '';
+          for (const span of (ss.spans as Array<Record<string, any>>) ?? []) {
+            this.spans.push({
+              traceId: hex(span.traceId),
+              spanId: hex(span.spanId),
+              parentSpanId: hex(span.parentSpanId),
+              name: span.name,
+              kind: SPAN_KINDS[span.kind ?? 0] ?? String(span.kind),
+              status: { code: STATUS_CODES[span.status?.code ?? 0] ?? 'UNSET', message: span.status?.message },
+              attributes: plainAttributes(span.attributes),
+              events: (span.events ?? []).map((e: { name: string; attributes?: KeyValue[] }) => ({ name: e.name, attributes: plainAttributes(e.attributes) })),
+              resource,
+              scope,
+            });
+          }
+        }
+      }
+    } else if (signal === 'metrics') {
+      this.metricRequests.push(TYPES.metrics.toObject(message as never, { longs: Number }));
+      for (const rm of message.resourceMetrics ?? []) {
+        for (const sm of (rm.scopeMetrics as Array<Record<string, any>>) ?? []) {
+          for (const metric of sm.metrics ?? []) this.metricNames.add(metric.name);
+        }
+      }
+    } else {
+      for (const rl of message.resourceLogs ?? []) {
+        const resource = plainAttributes((rl.resource as { attributes?: KeyValue[] } | undefined)?.attributes);
+        for (const sl of (rl.scopeLogs as Array<Record<string, any>>) ?? []) {
+          for (const record of sl.logRecords ?? []) {
+            this.logs.push({
+              body: plainValue(record.body),
+              severityText: record.severityText ?? '',
+              traceId: hex(record.traceId),
+              spanId: hex(record.spanId),
+              attributes: plainAttributes(record.attributes),
+              resource,
+            });
+          }
+        }
+      }
+    }
+  }
+
+  /** Waits until `predicate` holds for the spans received, or fails naming what was seen. */
+  async waitForSpans(predicate: (spans: ReceivedSpan[]) => boolean, timeoutMs = 15_000, what = 'the expected spans'): Promise<ReceivedSpan[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (predicate(this.spans)) return this.spans;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${this.spans.length} spans: ${this.spans.map((s) => `${s.kind} ${s.name}`).join(', ')}`);
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** True if `text` occurs in any request body received, whatever the encoding. */
+  rawContains(text: string): boolean {
+    const needle = Buffer.from(text);
+    return this.raw.some((bytes) => bytes.includes(needle));
+  }
+
+  clear(): void {
+    this.spans.length = 0;
+    this.logs.length = 0;
+    this.raw.length = 0;
+    this.metricNames.clear();
+    this.metricRequests.length = 0;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
+    this.grpcServer.forceShutdown();
+    if (this.httpServer) await new Promise<void>((resolve) => this.httpServer!.close(() => resolve()));
+  }
+}
