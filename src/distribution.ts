@@ -5,7 +5,6 @@
  * after it decided to start; every failure here is contained and reported.
  */
 import { context, diag, DiagLogLevel, metrics, propagation, trace, type DiagLogger } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -15,7 +14,7 @@ import { parseConfig, type DistributionConfig } from './config/config';
 import { describeError, diagnostics, type Diagnostics } from './diagnostics';
 import { buildInfo } from './build-info';
 import { sdkLine, type SdkLine } from './sdk-line';
-import { buildResource, resourceAttributes } from './resource';
+import { buildResource, processName, resourceAttributes } from './resource';
 import { createPropagator } from './propagation';
 import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
@@ -65,7 +64,7 @@ const NO_EXPORT: SpanProcessor = {
 };
 
 function serviceName(config: DistributionConfig): string {
-  return resourceAttributes(config, process.argv0 || 'node')['service.name']!;
+  return resourceAttributes(config, processName())['service.name']!;
 }
 
 export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLine): void {
@@ -81,7 +80,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
 
   const resource = buildResource(config, sdk);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(createPropagator(config.propagators));
+  propagation.setGlobalPropagator(createPropagator(config.propagators, sdk.jaegerPropagator, (message) => diagnostics.log('warn', message)));
 
   let meterProvider: MeterProvider | undefined;
   const readers = createMetricReaders(config.metrics, sdk, diagnostics);
@@ -106,7 +105,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   trace.setGlobalTracerProvider(tracerProvider);
 
   const loggerProvider = createLoggerProvider(config.logs, resource, sdk);
-  if (loggerProvider) logs.setGlobalLoggerProvider(loggerProvider);
+  if (loggerProvider) sdk.setGlobalLoggerProvider(loggerProvider);
 
   const instrumentations = loadInstrumentations(config.instrumentations, diagnostics);
   registerInstrumentations({ instrumentations, tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]);

@@ -13,10 +13,16 @@ const FACTORIES: Record<string, () => TextMapPropagator> = {
     const { B3Propagator, B3InjectEncoding } = require('@opentelemetry/propagator-b3') as typeof import('@opentelemetry/propagator-b3');
     return new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
   },
-  jaeger: () => new (require('@opentelemetry/propagator-jaeger') as typeof import('@opentelemetry/propagator-jaeger')).JaegerPropagator(),
 };
 
-export function createPropagator(names: readonly string[]): TextMapPropagator {
+/** `jaeger` comes from the SDK line, which may not ship it; then it is skipped with a warning. */
+export function createPropagator(names: readonly string[], jaeger: () => TextMapPropagator | undefined, warn: (message: string) => void): TextMapPropagator {
   if (names.includes('none')) return new CompositePropagator({ propagators: [] });
-  return new CompositePropagator({ propagators: names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n]!()) });
+  const propagators: TextMapPropagator[] = [];
+  for (const name of names) {
+    const propagator = name === 'jaeger' ? jaeger() : FACTORIES[name]?.();
+    if (propagator) propagators.push(propagator);
+    else warn(`OTEL_PROPAGATORS names ${name}, which this image's SDK line does not ship; it is left out`);
+  }
+  return new CompositePropagator({ propagators });
 }

@@ -3,6 +3,7 @@
  * OTEL_RESOURCE_ATTRIBUTES (the operator's k8s.* keys arrive there), then
  * OTEL_SERVICE_NAME, later sources winning.
  */
+import { basename } from 'node:path';
 import type { Resource } from '@opentelemetry/resources';
 import type { DistributionConfig } from './config/config';
 import type { SdkLine } from './sdk-line';
@@ -25,8 +26,13 @@ export function resourceAttributes(config: Pick<DistributionConfig, 'resourceAtt
   };
 }
 
+/** `node` for /usr/local/bin/node: the default service name says which runtime, not where it lives. */
+export function processName(): string {
+  return basename(process.argv0 || 'node');
+}
+
 export function buildResource(config: DistributionConfig, sdk: SdkLine): Resource {
   const detected = sdk.detectResources(sdkDetectorNames(config.resourceDetectors));
-  const configured = sdk.resourceFromAttributes(resourceAttributes(config, process.argv0 || 'node'));
+  const configured = sdk.resourceFromAttributes(resourceAttributes(config, processName()));
   return sdk.mergeResources(sdk.mergeResources(sdk.defaultResource(), detected), configured);
 }

@@ -4,6 +4,11 @@ import type * as traceSdk from '@opentelemetry/sdk-trace-base';
 import type { SdkLine, SdkTracerProvider } from './types';
 import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
 
+export interface LineSpecific {
+  setGlobalLoggerProvider: SdkLine['setGlobalLoggerProvider'];
+  jaegerPropagator: SdkLine['jaegerPropagator'];
+}
+
 export interface TraceSdk {
   TracerProvider: new (options: object) => unknown;
   batchSpanProcessor: SdkLine['batchSpanProcessor'];
@@ -20,9 +25,10 @@ const DETECTORS: Record<string, () => resources.ResourceDetector> = {
   container: () => loadContainerDetector() as resources.ResourceDetector,
 };
 
-export function modernLine(name: '2.x' | '3.x', trace: TraceSdk): SdkLine {
+export function modernLine(name: '2.x' | '3.x', trace: TraceSdk, specific: LineSpecific): SdkLine {
   return {
     name,
+    ...specific,
     resourceFromAttributes: (attributes) => resources.resourceFromAttributes(attributes),
     defaultResource: () => resources.defaultResource(),
     detectResources: (names) =>

@@ -4,7 +4,7 @@
  * its own file; the bundler picks the file for the major being built, and
  * nothing else in src/ knows which line it runs on.
  */
-import type { Attributes, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
@@ -33,6 +33,10 @@ export interface SdkLine {
   batchLogProcessor(exporter: LogRecordExporter): LogRecordProcessor;
   consoleLogExporter(): LogRecordExporter;
   parentSpanId(span: ReadableSpan): string | undefined;
+  /** The logs API moved into @opentelemetry/api in the 3.x line. */
+  setGlobalLoggerProvider(provider: LoggerProvider): void;
+  /** undefined where the line ships no Jaeger propagator (3.x). */
+  jaegerPropagator(): TextMapPropagator | undefined;
   /** Samplers' decision values (same numbers on every line, read from the SDK to be sure). */
   readonly decision: { notRecord: number; record: number; recordAndSample: number };
 }

@@ -30,7 +30,17 @@ export const sdkLine: SdkLine = {
     detectResourcesSync({ detectors: names.filter((n) => DETECTORS[n]).map((n) => DETECTORS[n]!()) }),
   mergeResources: (base, override) => base.merge(override),
   createTracerProvider: ({ resource, sampler, spanProcessors }) => {
-    const provider: Loose = new BasicTracerProvider({ resource, sampler } as Loose);
+    // 1.x providers build an exporter of their own from OTEL_TRACES_EXPORTER and
+    // log an error when they cannot; ours is configured explicitly, so hide it.
+    const traceExporter = process.env.OTEL_TRACES_EXPORTER;
+    process.env.OTEL_TRACES_EXPORTER = 'none';
+    let provider: Loose;
+    try {
+      provider = new BasicTracerProvider({ resource, sampler } as Loose);
+    } finally {
+      if (traceExporter === undefined) delete process.env.OTEL_TRACES_EXPORTER;
+      else process.env.OTEL_TRACES_EXPORTER = traceExporter;
+    }
     for (const processor of spanProcessors) provider.addSpanProcessor(processor);
     return provider as SdkTracerProvider;
   },
@@ -48,6 +58,8 @@ export const sdkLine: SdkLine = {
   batchLogProcessor: (exporter) => new (loadLogsSdk().BatchLogRecordProcessor as Loose)(exporter),
   consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),
   parentSpanId: (span) => (span as Loose).parentSpanId,
+  setGlobalLoggerProvider: (provider) => void (require('@opentelemetry/api-logs') as Loose).logs.setGlobalLoggerProvider(provider),
+  jaegerPropagator: () => new (require('@opentelemetry/propagator-jaeger') as Loose).JaegerPropagator(),
   decision: {
     notRecord: SamplingDecision.NOT_RECORD,
     record: SamplingDecision.RECORD,

@@ -75,7 +75,8 @@ const resolveInDependencySet = {
       const prefix = '@opentelemetry/instrumentation-';
       const names = Object.keys(manifest.dependencies).filter((name) => name.startsWith(prefix));
       const list = names.map((pkg) => `{ name: ${JSON.stringify(pkg.slice(prefix.length))}, load: () => require(${JSON.stringify(pkg)}) }`);
-      return { contents: `export const catalog = [\n${list.join(',\n')}\n];\n`, loader: 'js', resolveDir: srcDir };
+      // Resolved from the meta-package itself: some lines nest an instrumentation under it.
+      return { contents: `export const catalog = [\n${list.join(',\n')}\n];\n`, loader: 'js', resolveDir: join(depsDir, 'node_modules/@opentelemetry/auto-instrumentations-node') };
     });
   },
 };

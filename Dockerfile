@@ -1,0 +1,91 @@
+# The auto-instrumentation image of one Node major, for the OpenTelemetry
+# Operator's init container, which runs
+#   cp -r /autoinstrumentation/. /otel-auto-instrumentation-nodejs
+# as the pod's user. It holds the staged tree and a `cp`, nothing else.
+#
+#   docker build --build-arg NODE_MAJOR=20 -t custom-otel-autoinstrumentation-nodejs:dev .
+#
+# The build runs the same two staging steps as `./build-multi-version.ts --stage-only`:
+# install node-versions/<major> from its lockfile under that major's Node,
+# then bundle src/ against it.
+#
+# Build arguments:
+#   NODE_MAJOR          the Node major of the image (node-versions/<major>)
+#   REGISTRY            prefix for base images, e.g. "mirror.example.com/dockerhub/"
+#   BUILDER_NODE_MAJOR  Node of the bundling stage (esbuild needs Node >= 18)
+#   NPM_OFFLINE         "true": npm uses only the cache given as build context `npm-cache`
+#   VERSION, REVISION, CREATED, SOURCE, NODE_RANGE, SDK_LINE, SDK_VERSION,
+#   AUTO_INSTRUMENTATIONS_VERSION   OCI labels (build-multi-version.ts fills them)
+# Secrets: `--secret id=npm_ca,src=<CA bundle>` when the npm registry is
+# reached through a TLS-intercepting proxy; it is mounted only while npm runs.
+ARG NODE_MAJOR=20
+ARG REGISTRY=
+ARG BUILDER_NODE_MAJOR=20
+
+# Replaced with `--build-context npm-cache=<dir>` for offline builds.
+FROM scratch AS npm-cache
+
+FROM ${REGISTRY}node:${NODE_MAJOR}-bookworm-slim AS dependencies
+ARG NODE_MAJOR
+ARG NPM_OFFLINE=false
+WORKDIR /deps
+COPY node-versions/${NODE_MAJOR}/package.json node-versions/${NODE_MAJOR}/package-lock.json ./
+# Installed under the Node of this major, engine-strict, so a dependency that
+# does not support it fails here. No package of the sets needs an install script.
+RUN --mount=type=secret,id=npm_ca,required=false \
+    --mount=type=bind,from=npm-cache,target=/npm-cache,rw \
+    --mount=type=cache,target=/root/.npm,sharing=locked \
+    set -e; \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    if [ "$NPM_OFFLINE" = true ]; then cache="--offline --cache /npm-cache"; else cache=""; fi; \
+    npm ci --omit=dev --engine-strict --no-audit --no-fund --ignore-scripts $cache
+
+FROM ${REGISTRY}node:${BUILDER_NODE_MAJOR}-bookworm-slim AS bundle
+ARG NODE_MAJOR
+ARG NPM_OFFLINE=false
+WORKDIR /build
+COPY tools/bundle/package.json tools/bundle/package-lock.json tools/bundle/
+RUN --mount=type=secret,id=npm_ca,required=false \
+    --mount=type=bind,from=npm-cache,target=/npm-cache,rw \
+    --mount=type=cache,target=/root/.npm,sharing=locked \
+    set -e; \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    if [ "$NPM_OFFLINE" = true ]; then cache="--offline --cache /npm-cache"; else cache=""; fi; \
+    cd tools/bundle && npm ci --no-audit --no-fund --ignore-scripts $cache
+COPY package.json ./
+COPY node-versions/versions.json node-versions/
+COPY tools/bundle/bundle.mjs tools/bundle/
+COPY src src
+COPY --from=dependencies /deps /deps
+# Readable by any uid, writable by none but root: the copy runs as the pod's user.
+RUN node tools/bundle/bundle.mjs --major "$NODE_MAJOR" --deps /deps --out /autoinstrumentation \
+ && chmod -R u=rwX,go=rX /autoinstrumentation
+
+FROM ${REGISTRY}busybox:stable AS copy-tool
+
+FROM scratch
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+ARG SOURCE=https://github.com/custom-otel/autoinstrumentation-nodejs
+ARG NODE_MAJOR
+ARG NODE_RANGE=unknown
+ARG SDK_LINE=unknown
+ARG SDK_VERSION=unknown
+ARG AUTO_INSTRUMENTATIONS_VERSION=unknown
+LABEL org.opencontainers.image.title="custom-otel-autoinstrumentation-nodejs" \
+      org.opencontainers.image.description="OpenTelemetry auto-instrumentation for Node.js ${NODE_MAJOR}, for the OpenTelemetry Operator" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      io.custom-otel.node.major="${NODE_MAJOR}" \
+      io.custom-otel.node.range="${NODE_RANGE}" \
+      io.custom-otel.sdk.line="${SDK_LINE}" \
+      io.custom-otel.sdk.version="${SDK_VERSION}" \
+      io.custom-otel.auto-instrumentations.version="${AUTO_INSTRUMENTATIONS_VERSION}"
+# busybox runs the applet named by argv[0]: installed as /bin/cp it is `cp`.
+COPY --from=copy-tool /bin/busybox /bin/cp
+COPY --from=bundle /autoinstrumentation /autoinstrumentation
+USER 65532:65532
