@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { defaultImages, defaultsFile, parseImageArgument, renderInstrumentations } from '../../tools/k8s/generate-instrumentations';
+import { defaultImage, imagesFromVersionsFile } from '../../tools/k8s/built-images';
+import type { Instrumentation } from '../../tools/k8s/instrumentation-types';
+import { repoRoot } from '../../tools/k8s/repo-root';
+
+const root = repoRoot(__dirname);
+const documentsOf = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Instrumentation);
+
+describe('renderInstrumentations', () => {
+  const images = [
+    { major: 22, image: 'custom-otel-autoinstrumentation-nodejs:1.0.0-node22' },
+    { major: 18, image: 'custom-otel-autoinstrumentation-nodejs:1.0.0-node18' },
+  ];
+
+  it('renders one Instrumentation per image, ordered by major, configured for our distro', () => {
+    const [first, second, ...rest] = documentsOf(renderInstrumentations(images));
+    expect(rest).toEqual([]);
+    expect(first?.metadata).toMatchObject({ name: 'nodejs-18', namespace: 'otel-demo' });
+    expect(second?.metadata.name).toBe('nodejs-22');
+    expect(second?.spec).toEqual({
+      exporter: { endpoint: 'http://otel-collector.otel-demo.svc.cluster.local:4317' },
+      propagators: ['tracecontext', 'baggage'],
+      sampler: { type: 'parentbased_traceidratio', argument: '1' },
+      resource: { resourceAttributes: { 'deployment.environment.name': 'demo' } },
+      nodejs: {
+        image: 'custom-otel-autoinstrumentation-nodejs:1.0.0-node22',
+        env: [
+          { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'grpc' },
+          { name: 'CUSTOM_OTEL_SLOW_THRESHOLD_MS', value: '100' },
+          { name: 'CUSTOM_OTEL_HEALTH_PATHS', value: '/health,/healthz,/ready,/readyz,/livez' },
+          { name: 'CUSTOM_OTEL_SPAN_ATTRIBUTES', value: 'deployment.environment=demo' },
+        ],
+        resourceRequirements: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        volumeLimitSize: '50Mi',
+      },
+    });
+  });
+
+  it('follows the options', () => {
+    const [doc] = documentsOf(
+      renderInstrumentations([{ major: 20, image: 'r/i:1-node20' }], { namespace: 'apps', namePrefix: 'node', samplerArgument: '0.25', imagePullPolicy: 'Always' }),
+    );
+    expect(doc?.metadata).toMatchObject({ name: 'node20', namespace: 'apps' });
+    expect(doc?.spec.exporter?.endpoint).toBe('http://otel-collector.apps.svc.cluster.local:4317');
+    expect(doc?.spec.sampler?.argument).toBe('0.25');
+    expect(doc?.spec.imagePullPolicy).toBe('Always');
+  });
+
+  it('refuses bad input, naming it', () => {
+    expect(() => renderInstrumentations([])).toThrow('no images given');
+    expect(() => renderInstrumentations([{ major: 20, image: 'a' }, { major: 20, image: 'b' }])).toThrow('Node 20 is listed twice');
+    expect(() => renderInstrumentations([{ major: 20, image: ' ' }])).toThrow('image for Node 20 is empty');
+    expect(() => renderInstrumentations([{ major: 0, image: 'a' }])).toThrow('major 0 is not a positive integer');
+    expect(() => parseImageArgument('node20')).toThrow('argument "node20" is not <major>=<image>');
+  });
+});
+
+describe('the committed per-major defaults', () => {
+  it('are exactly what the renderer produces for node-versions (no drift), and kustomization lists them all', () => {
+    const { images } = defaultImages(root);
+    expect(images.length).toBeGreaterThan(0);
+    const kustomization = parse(readFileSync(join(root, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[] };
+    for (const image of images) {
+      const file = defaultsFile(image.major);
+      expect(readFileSync(join(root, file), 'utf8'), `${file} is stale: run npx tsx tools/k8s/generate-instrumentations.ts --write-defaults`).toBe(
+        renderInstrumentations([image]),
+      );
+      expect(kustomization.resources).toContain(file.replace(/^k8s\//, ''));
+    }
+  });
+});
+
+describe('versions.json shapes', () => {
+  it.each<[string, unknown]>([
+    ['a list of majors', [20, 18]],
+    ['a list of versions', ['18.20.4', 'v20.18.0']],
+    ['a list of entries', [{ major: 18 }, { major: '20', image: 'mine:20' }]],
+    ['an object with a list', { majors: [18, 20] }],
+    ['an object keyed by major', { '18': { version: '18.20.4' }, '20': { image: 'mine:20' } }],
+  ])('%s', (_shape, json) => {
+    const images = imagesFromVersionsFile(json, '1.0.0');
+    expect(images.map((i) => i.major)).toEqual([18, 20]);
+    expect(images[0]?.image).toBe(defaultImage(18, '1.0.0'));
+  });
+
+  it('names the problem with an unreadable one', () => {
+    expect(() => imagesFromVersionsFile({ something: true }, '1.0.0')).toThrow('versions.json: expected a list of Node majors');
+    expect(() => imagesFromVersionsFile([{ name: 'x' }], '1.0.0')).toThrow('versions.json: entry 0 ({"name":"x"}) names no Node major');
+  });
+});
+
+describe('the CLI', { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8s-generate-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes one file for the images a build produced', () => {
+    const out = join(dir, 'generated.yaml');
+    execFileSync(join(root, 'node_modules/.bin/tsx'), ['tools/k8s/generate-instrumentations.ts', '--out', out, '20=r/i:1.0.0-node20', '22=r/i:1.0.0-node22'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
+    expect(documentsOf(readFileSync(out, 'utf8')).map((d) => d.spec.nodejs?.image)).toEqual(['r/i:1.0.0-node20', 'r/i:1.0.0-node22']);
+  });
+
+  it('fails with the usage on bad arguments', () => {
+    let message = '';
+    try {
+      execFileSync(join(root, 'node_modules/.bin/tsx'), ['tools/k8s/generate-instrumentations.ts', 'twenty'], { cwd: root, stdio: 'pipe' });
+    } catch (error) {
+      message = String((error as { stderr: Buffer }).stderr);
+    }
+    expect(message).toContain('argument "twenty" is not <major>=<image>');
+  });
+});

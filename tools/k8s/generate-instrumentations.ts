@@ -1,0 +1,75 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { defaultImage, FALLBACK_MAJORS, imagesFromVersionsFile, type InstrumentationImage } from './built-images';
+import { renderInstrumentations } from './instrumentation-manifest';
+import { packageVersion, repoRoot } from './repo-root';
+
+// Writes Instrumentation manifests. Two modes, one renderer, so they never drift:
+//   --write-defaults                  k8s/instrumentations/nodejs-<major>.yaml, one per major
+//                                     in node-versions/versions.json
+//   [--out FILE] <major>=<image> ...  one multi-document file for the images a build
+//                                     produced (default k8s/generated/instrumentations.yaml)
+
+export { renderInstrumentations, buildInstrumentation, type RenderOptions } from './instrumentation-manifest';
+export type { InstrumentationImage } from './built-images';
+
+export const GENERATED_FILE = 'k8s/generated/instrumentations.yaml';
+export const VERSIONS_FILE = 'node-versions/versions.json';
+
+export const defaultsFile = (major: number) => `k8s/instrumentations/nodejs-${major}.yaml`;
+
+/** The images the committed defaults describe, and a note when versions.json could not be used. */
+export function defaultImages(root: string): { images: InstrumentationImage[]; note?: string } {
+  const version = packageVersion(root);
+  const path = join(root, VERSIONS_FILE);
+  const fallback = FALLBACK_MAJORS.map((major) => ({ major, image: defaultImage(major, version) }));
+  if (!existsSync(path)) return { images: fallback, note: `${VERSIONS_FILE} not found: using majors ${FALLBACK_MAJORS.join(', ')}` };
+  try {
+    return { images: imagesFromVersionsFile(JSON.parse(readFileSync(path, 'utf8')), version) };
+  } catch (error) {
+    return { images: fallback, note: `${VERSIONS_FILE} unusable (${(error as Error).message}): using majors ${FALLBACK_MAJORS.join(', ')}` };
+  }
+}
+
+export function parseImageArgument(arg: string): InstrumentationImage {
+  const match = /^(\d+)=(.+)$/.exec(arg);
+  if (!match) throw new Error(`argument "${arg}" is not <major>=<image>, e.g. 20=${defaultImage(20, '1.0.0')}`);
+  return { major: Number(match[1]), image: match[2] ?? '' };
+}
+
+function write(root: string, file: string, content: string): void {
+  const path = resolve(root, file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  console.log(`wrote ${relative(root, path)}`);
+}
+
+function main(args: string[]): void {
+  const root = repoRoot();
+  if (args.includes('--write-defaults')) {
+    const { images, note } = defaultImages(root);
+    if (note) console.warn(note);
+    for (const image of images) write(root, defaultsFile(image.major), renderInstrumentations([image]));
+    return;
+  }
+  let out = GENERATED_FILE;
+  const images: InstrumentationImage[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--out') {
+      out = args[++i] ?? '';
+      if (out === '') throw new Error('--out needs a file path');
+    } else images.push(parseImageArgument(arg));
+  }
+  if (images.length === 0) throw new Error(`no images given. Usage: generate-instrumentations --write-defaults | [--out FILE] <major>=<image>...`);
+  write(root, out, renderInstrumentations(images));
+}
+
+if (process.argv[1]?.endsWith('generate-instrumentations.ts')) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    console.error(`generate-instrumentations: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
