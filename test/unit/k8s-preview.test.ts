@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifestText, readManifestFile } from '../../tools/k8s/manifest-documents';
+import { previewDocuments } from '../../tools/k8s/preview-report';
+import { repoRoot } from '../../tools/k8s/repo-root';
+
+const root = repoRoot(__dirname);
+const demo = () => [...readManifestFile(join(root, 'k8s/test-app.yaml')), ...readManifestFile(join(root, 'k8s/instrumentations/nodejs-20.yaml'))];
+
+describe('previewDocuments on the demo manifests', () => {
+  it('instruments the annotated test app and explains why; leaves MySQL alone, saying why', () => {
+    const previews = previewDocuments(demo(), { defaultNamespace: 'default' });
+    expect(previews.map((p) => p.workload)).toEqual(['Deployment otel-demo/mysql', 'Deployment otel-demo/test-app']);
+    const [mysql, app] = previews;
+    expect(mysql?.result).toMatchObject({ injected: false, reason: 'no inject-nodejs annotation on the pod or its namespace' });
+    expect(app?.result.injected).toBe(true);
+    expect(app?.text).toContain('Injected: Instrumentation otel-demo/nodejs-20 into test-app');
+    expect(app?.text).toContain('test-app: OTEL_SERVICE_NAME=test-app (from Deployment)');
+    expect(app?.text).toContain('volume opentelemetry-auto-instrumentation-nodejs: emptyDir, sizeLimit 50Mi (spec.nodejs.volumeLimitSize)');
+    expect(app?.text).toContain('init container securityContext: copied from container test-app');
+    expect(app?.text).toContain("value: ' --require /otel-auto-instrumentation-nodejs/autoinstrumentation.js'");
+    expect(app?.text).not.toContain('Warnings:');
+  });
+
+  it('resolves the environment the app sees, Secret values included', () => {
+    const [, app] = previewDocuments(demo(), { defaultNamespace: 'default', resolveEnv: true });
+    expect(app?.text).toContain('  - DB_PASSWORD=testapp');
+    expect(app?.text).toContain('  - OTEL_RESOURCE_ATTRIBUTES_NODE_NAME=node-1');
+    expect(app?.text).toMatch(/OTEL_RESOURCE_ATTRIBUTES=.*k8s\.node\.name=node-1,/);
+  });
+
+  it('warns when the workload runs another Node major than the Instrumentation image', () => {
+    const workload = parseManifestText(
+      `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: otel-demo}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          annotations: {instrumentation.opentelemetry.io/inject-nodejs: otel-demo/nodejs-20}
+        spec:
+          restartPolicy: Never
+          containers: [{name: job, image: "node:18-slim"}]
+`,
+      'cronjob.yaml',
+    );
+    const [preview] = previewDocuments([...workload, ...readManifestFile(join(root, 'k8s/instrumentations/nodejs-20.yaml'))], { defaultNamespace: 'default' });
+    expect(preview?.text).toContain('job: OTEL_SERVICE_NAME=nightly (from CronJob)');
+    expect(preview?.text).toContain('container job runs Node 18 (image node:18-slim) but the Instrumentation image');
+    expect(preview?.text).toContain('use the Instrumentation for Node 18');
+  });
+
+  it('names a missing workload', () => {
+    expect(() => previewDocuments(demo(), { defaultNamespace: 'default', workload: 'nope' })).toThrow('no workload named nope in the given files');
+  });
+});
+
+describe('npm run k8s:preview', { timeout: 60_000 }, () => {
+  const run = (args: string[]) => {
+    try {
+      return { code: 0, output: execFileSync('npm', ['run', '--silent', 'k8s:preview', '--', ...args], { cwd: root, stdio: 'pipe' }).toString() };
+    } catch (error) {
+      const failed = error as { status: number; stdout: Buffer; stderr: Buffer };
+      return { code: failed.status, output: String(failed.stdout) + String(failed.stderr) };
+    }
+  };
+
+  it('prints the mutated pod spec and the decisions', () => {
+    const { code, output } = run(['k8s/test-app.yaml', 'k8s/instrumentations/nodejs-20.yaml', '--workload', 'test-app']);
+    expect(code).toBe(0);
+    expect(output).toContain('=== Deployment otel-demo/test-app ===');
+    expect(output).toContain('Decisions:');
+    expect(output).toContain('name: opentelemetry-auto-instrumentation-nodejs');
+    expect(output).toContain('- /otel-auto-instrumentation-nodejs');
+  });
+
+  it('says which file it cannot read', () => {
+    const { code, output } = run(['k8s/no-such.yaml']);
+    expect(code).toBe(1);
+    expect(output).toContain('k8s:preview: cannot read k8s/no-such.yaml: ENOENT');
+  });
+});
