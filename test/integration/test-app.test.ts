@@ -1,0 +1,352 @@
+// The Express + MySQL test app (test-app/), run as real processes against a
+// real MariaDB, without any instrumentation: it must work on its own before
+// it can tell us anything about the instrumentation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const testAppDir = path.join(repoRoot, 'test-app');
+const mariadbPort = Number(process.env.MARIADB_PORT ?? 3306);
+const dbEnv = {
+  DB_HOST: '127.0.0.1',
+  DB_PORT: String(mariadbPort),
+  DB_USER: 'testapp',
+  DB_PASSWORD: 'testapp',
+  DB_NAME: 'testapp',
+};
+
+// ---- process helpers (kept here: test/support/ belongs to someone else) ----
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+}
+
+/** Runs a command to completion; never rejects, so callers can report its output. */
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Finished> {
+  return new Promise((resolve) => {
+    const startedAt = Date.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      stderr += `\n[test: killed after ${options.timeoutMs} ms]`;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      stderr += `\n[test: could not run ${command}: ${error.message}]`;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - startedAt });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+interface RunningApp {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts an entry of test-app and resolves once it logged its listening line. */
+function startApp(entry: string, env: Record<string, string>, timeoutMs = 30000): Promise<RunningApp> {
+  const child = spawn(process.execPath, [entry], {
+    cwd: testAppDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const output = () => `stdout:\n${stdout}\nstderr:\n${stderr}`;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not log "test-app listening on" within ${timeoutMs} ms\n${output()}`));
+    }, timeoutMs);
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+      if (/test-app listening on /.test(stdout)) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: `http://127.0.0.1:${env.PORT}`, output, exited });
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited (code ${code}, signal ${signal}) before listening\n${output()}`));
+    });
+  });
+}
+
+async function stopApp(app: RunningApp, timeoutMs = 15000) {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return app.exited;
+  app.child.kill('SIGTERM');
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), timeoutMs);
+  const result = await app.exited;
+  clearTimeout(timer);
+  return result;
+}
+
+// ---- prerequisites ------------------------------------------------------
+
+/** test-app's own node_modules, installed from its lockfile when missing or out of date. */
+async function ensureTestAppDependencies() {
+  const lock = JSON.parse(readFileSync(path.join(testAppDir, 'package-lock.json'), 'utf8'));
+  const wanted = Object.keys(lock.packages[''].dependencies ?? {});
+  const upToDate = wanted.every((name) => {
+    const installed = path.join(testAppDir, 'node_modules', name, 'package.json');
+    return existsSync(installed) && JSON.parse(readFileSync(installed, 'utf8')).version === lock.packages[`node_modules/${name}`].version;
+  });
+  if (upToDate) return;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = await run(npm, ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: testAppDir, timeoutMs: 5 * 60000 });
+  if (result.code !== 0) {
+    throw new Error(`test-app/node_modules is missing or out of date and "npm ci" in test-app failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+async function ensureMariaDb() {
+  if (await canConnect(mariadbPort)) return;
+  const script = path.join(repoRoot, 'scripts/mariadb.sh');
+  const result = await run('bash', [script], { timeoutMs: 9 * 60000 });
+  if (result.code !== 0 || !(await canConnect(mariadbPort))) {
+    throw new Error(
+      `MariaDB is needed on 127.0.0.1:${mariadbPort}; nothing answered there and scripts/mariadb.sh could not start it (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+}
+
+beforeAll(async () => {
+  await ensureTestAppDependencies();
+  await ensureMariaDb();
+}, 15 * 60000);
+
+// ---- the app, as real processes ----------------------------------------------
+
+async function getJson(url: string, init?: RequestInit) {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status} with non-JSON body: ${text}`);
+  }
+  return { status: response.status, text, body: body as any };
+}
+
+describe.each([
+  { variant: 'cjs', entry: 'server.cjs' },
+  { variant: 'esm', entry: 'server.mjs' },
+])('test-app $variant ($entry)', ({ variant, entry }) => {
+  let app: RunningApp;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    app = await startApp(entry, { ...dbEnv, PORT: String(port), HOST: '127.0.0.1' });
+  }, 60000);
+
+  afterAll(async () => {
+    if (app) await stopApp(app);
+  });
+
+  it('logs one listening line naming its address and variant', () => {
+    expect(app.output()).toContain(`test-app listening on http://127.0.0.1:${port} (${variant})`);
+  });
+
+  it('GET / answers hello JSON', async () => {
+    const { status, body } = await getJson(`${app.baseUrl}/`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ message: 'hello from test-app', variant });
+  });
+
+  it('GET /health answers 200', async () => {
+    const { status, body } = await getJson(`${app.baseUrl}/health`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: 'ok' });
+  });
+
+  it('GET /slow waits the requested time', async () => {
+    const startedAt = Date.now();
+    const { status, body } = await getJson(`${app.baseUrl}/slow?ms=300`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ waitedMs: 300 });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(295);
+  });
+
+  it('GET /slow with a bad ms waits the default and says so', async () => {
+    const { status, body } = await getJson(`${app.baseUrl}/slow?ms=soon`);
+    expect(status).toBe(200);
+    expect(body.waitedMs).toBe(150);
+    expect(body.note).toMatch(/ms="soon".*waited 150/);
+  });
+
+  it('GET /error answers 500 from the error handler', async () => {
+    const { status, body } = await getJson(`${app.baseUrl}/error`);
+    expect(status).toBe(500);
+    expect(body).toEqual({ error: 'deliberate failure from GET /error' });
+  });
+
+  it('POST /users inserts a row that GET /users then returns', async () => {
+    const user = { name: `Ada ${variant}`, email: `ada-${variant}-${Date.now()}@example.test` };
+    const created = await getJson(`${app.baseUrl}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(user),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(Number), ...user });
+
+    const listed = await getJson(`${app.baseUrl}/users?after=${created.body.id - 1}`);
+    expect(listed.status).toBe(200);
+    const row = listed.body.users.find((candidate: { id: number }) => candidate.id === created.body.id);
+    expect(row).toMatchObject({ id: created.body.id, ...user });
+    expect(Number.isNaN(Date.parse(row.created_at))).toBe(false);
+  });
+
+  it('POST /users rejects a body without email, naming the field', async () => {
+    const { status, body } = await getJson(`${app.baseUrl}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'No Email' }),
+    });
+    expect(status).toBe(400);
+    expect(body.error).toContain('"email"');
+  });
+
+  it('GET /users rejects a bad ?after=, naming the parameter', async () => {
+    const { status, body } = await getJson(`${app.baseUrl}/users?after=yesterday`);
+    expect(status).toBe(400);
+    expect(body.error).toContain('after="yesterday"');
+  });
+
+  it('GET /outbound returns the body of its own GET /', async () => {
+    const [outbound, hello] = await Promise.all([getJson(`${app.baseUrl}/outbound`), getJson(`${app.baseUrl}/`)]);
+    expect(outbound.status).toBe(200);
+    expect(outbound.body).toEqual(hello.body);
+  });
+
+  it('GET /login answers 200 without echoing the credentials', async () => {
+    const { status, text, body } = await getJson(`${app.baseUrl}/login?token=query-secret-123`, {
+      headers: { authorization: 'Bearer header-secret-456' },
+    });
+    expect(status).toBe(200);
+    expect(body).toEqual({ ok: true });
+    expect(text).not.toContain('query-secret-123');
+    expect(text).not.toContain('header-secret-456');
+  });
+
+  it('stops with exit code 0 on SIGTERM', async () => {
+    const { code, signal } = await stopApp(app);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  }, 20000);
+
+  it('with the database unreachable, prints one line naming host:port and the error, and exits 1 after the retry window', async () => {
+    const closedPort = await freePort();
+    const result = await run(process.execPath, [entry], {
+      cwd: testAppDir,
+      env: { ...process.env, ...dbEnv, DB_PORT: String(closedPort), DB_CONNECT_TIMEOUT_MS: '1500', PORT: String(await freePort()), HOST: '127.0.0.1' },
+      timeoutMs: 20000,
+    });
+    const stderrLines = result.stderr.trim().split('\n');
+    expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
+    expect(stderrLines).toHaveLength(1);
+    expect(stderrLines[0]).toContain(`database unreachable at 127.0.0.1:${closedPort}`);
+    expect(stderrLines[0]).toContain('ECONNREFUSED');
+    expect(result.stdout).not.toContain('listening');
+    // It kept retrying for the configured window, and not much longer.
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(1500);
+    expect(result.elapsedMs).toBeLessThan(10000);
+  }, 30000);
+});
+
+// ---- the pure decisions behind the app -------------------------------------
+
+const requireFromApp = createRequire(path.join(testAppDir, 'package.json'));
+
+describe('test-app decisions', () => {
+  const { readConfig } = requireFromApp('./lib/read-config.cjs');
+  const { slowDuration } = requireFromApp('./lib/slow-duration.cjs');
+  const { nextConnectAttempt } = requireFromApp('./lib/connect-database.cjs');
+
+  it('reads defaults from an empty environment', () => {
+    expect(readConfig({})).toEqual({
+      config: {
+        port: 8080,
+        host: '0.0.0.0',
+        dbHost: '127.0.0.1',
+        dbPort: 3306,
+        dbUser: 'testapp',
+        dbPassword: 'testapp',
+        dbName: 'testapp',
+        dbConnectTimeoutMs: 10000,
+      },
+      warnings: [],
+    });
+  });
+
+  it('replaces a bad PORT and DB_CONNECT_TIMEOUT_MS with defaults and names them', () => {
+    const { config, warnings } = readConfig({ PORT: 'http', DB_CONNECT_TIMEOUT_MS: '-1', DB_PORT: '3307' });
+    expect(config).toMatchObject({ port: 8080, dbConnectTimeoutMs: 10000, dbPort: 3307 });
+    expect(warnings).toEqual([
+      'PORT="http" is not a port number (0-65535); using 8080',
+      'DB_CONNECT_TIMEOUT_MS="-1" is not a duration in milliseconds (0-3600000); using 10000',
+    ]);
+  });
+
+  it('caps /slow at 5000 ms and says so', () => {
+    expect(slowDuration(undefined)).toEqual({ ms: 150, note: undefined });
+    expect(slowDuration('20')).toEqual({ ms: 20, note: undefined });
+    expect(slowDuration('60000')).toEqual({ ms: 5000, note: 'ms=60000 is above the 5000 ms cap; waited 5000' });
+  });
+
+  it('retries a refused connection until the window is used up, but not bad credentials', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const denied = Object.assign(new Error('Access denied'), { code: 'ER_ACCESS_DENIED_ERROR' });
+    expect(nextConnectAttempt({ elapsedMs: 0, windowMs: 10000, error: refused })).toEqual({ retry: true, delayMs: 500 });
+    expect(nextConnectAttempt({ elapsedMs: 9800, windowMs: 10000, error: refused })).toEqual({ retry: true, delayMs: 200 });
+    expect(nextConnectAttempt({ elapsedMs: 10000, windowMs: 10000, error: refused })).toEqual({ retry: false });
+    expect(nextConnectAttempt({ elapsedMs: 0, windowMs: 10000, error: denied })).toEqual({ retry: false });
+  });
+});
