@@ -533,6 +533,12 @@ describe('checks around the injection', () => {
     expect(same.warnings).toContain('Instrumentation ns/nodejs-20: sampler type not set');
   });
 
+  it('warns that envFrom values (a NODE_OPTIONS from a ConfigMap) get overridden', () => {
+    const result = injected(mutatePodForNodejs(request({ containers: [{ name: 'app', envFrom: [{ configMapRef: { name: 'app-config' } }] }] })));
+    expect(result.warnings.join('\n')).toContain("app: uses envFrom; if it provides NODE_OPTIONS or OTEL_* variables, the operator's env entries override them silently");
+    expect(envValue(container(result), 'NODE_OPTIONS')).toBe(REQUIRE);
+  });
+
   it('does not touch the input', () => {
     const req = request({ containers: [{ name: 'app', env: [{ name: 'NODE_OPTIONS', value: '--x' }] }] });
     const before = JSON.stringify(req);

@@ -257,6 +257,10 @@ export function mutatePodForNodejs(request: AdmissionRequest): MutationResult {
     instrumented.push(target.name);
     const mismatch = nodeMajorMismatch(inst.spec.nodejs?.image, original.image, target.name);
     if (mismatch) warnings.push(mismatch);
+    if ((original.envFrom ?? []).length > 0) {
+      // The operator only reads env; an env entry beats envFrom, so values there are overridden, not merged.
+      warnings.push(`${target.name}: uses envFrom; if it provides NODE_OPTIONS or OTEL_* variables, the operator's env entries override them silently`);
+    }
     if ((original.env ?? []).some((e) => e.name === ENV_RESOURCE_ATTRIBUTES && e.valueFrom)) {
       warnings.push(`${target.name}: OTEL_RESOURCE_ATTRIBUTES uses valueFrom; the operator also writes a value into it, which the API server rejects`);
     }
