@@ -7,9 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = path.resolve(__dirname, '../..');
 const testAppDir = path.join(repoRoot, 'test-app');
 const mariadbPort = Number(process.env.MARIADB_PORT ?? 3306);
 const dbEnv = {
