@@ -14,6 +14,25 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts', 'test/reliability/support/figures-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          // One file at a time: the figures are timings on a 2-core machine.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'matrix',
+          include: ['test/matrix/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

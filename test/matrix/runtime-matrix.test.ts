@@ -1,0 +1,94 @@
+/**
+ * Every major's staged tree under the real Node runtimes of that major (the
+ * oldest supported release and the newest), with the operator's environment
+ * and a real OTLP/gRPC receiver; and each tree under a runtime it does not
+ * support, where the version guard must leave the app serving.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readVersions, type VersionEntry } from '../../scripts/versions';
+import { ensureNodeRuntime, resolveNodeVersion } from '../../scripts/node-runtimes';
+import { REPO, stageMajor } from '../../scripts/stage';
+import { OtlpReceiver } from '../support/otlp-receiver';
+import { get, operatorEnv, startApp } from '../support/app-process';
+
+const FIXTURE = join(__dirname, '../fixtures/express-app');
+const versions = readVersions();
+const requested = process.env.MATRIX_MAJORS?.split(',').map(Number);
+const majors = requested ? versions.filter((v) => requested.includes(v.major)) : versions;
+
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await OtlpReceiver.start();
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+/** A runtime this major's image must refuse: the newest release of a neighbouring major. */
+function foreignMajor(entry: VersionEntry): number {
+  const index = versions.indexOf(entry);
+  return (versions[index + 1] ?? versions[index - 1]!).major;
+}
+
+describe.each(majors)('node$major image (SDK $sdkLine, Node $nodeRange)', (entry) => {
+  const tree = join(REPO, '.stage', 'matrix', `node${entry.major}`);
+  const runtimes: Record<'oldest' | 'newest', string> = { oldest: '', newest: '' };
+
+  beforeAll(async () => {
+    for (const which of ['oldest', 'newest'] as const) {
+      runtimes[which] = await ensureNodeRuntime(await resolveNodeVersion(entry.major, which));
+    }
+    // Installed under the oldest release, so an engine mismatch fails here.
+    await stageMajor({ major: entry.major, outDir: tree, runtimeDir: runtimes.oldest });
+  }, 600_000);
+
+  const cases = (['oldest', 'newest'] as const).flatMap((which) =>
+    (entry.esm ? ['server.cjs', 'server.mjs'] : ['server.cjs']).map((script) => ({ which, script })),
+  );
+
+  it.each(cases)('$script on the $which Node of the major sends spans with the custom attributes', async ({ which, script }) => {
+    const service = `matrix-${entry.major}-${which}-${script.replace('.', '-')}`;
+    const app = await startApp(
+      join(FIXTURE, script),
+      operatorEnv(join(tree, 'autoinstrumentation.js'), receiver.grpcUrl, { OTEL_SERVICE_NAME: service, FIXTURE_LOGGER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' }),
+      { node: join(runtimes[which], 'bin', 'node'), cwd: FIXTURE },
+    );
+    try {
+      expect((await get(app.port, '/hello')).status).toBe(200);
+      const spans = await receiver.waitForSpans(
+        (all) => all.some((s) => s.resource['service.name'] === service && s.kind === 'SERVER' && s.attributes['http.route'] === '/hello'),
+        20_000,
+        `the /hello server span of ${service}`,
+      );
+      const span = spans.find((s) => s.resource['service.name'] === service && s.kind === 'SERVER')!;
+      expect(span.attributes['custom.processed']).toBe(true);
+      expect(span.attributes['custom.processor.version']).toBe('1.0.0');
+      expect(span.resource['k8s.pod.name']).toBe('fixture-app-5d8f-abcde');
+      expect(span.resource['process.runtime.version']).toBe(join(runtimes[which]).match(/node-v([\d.]+)-/)![1]);
+      // Express itself is instrumented (for ESM: through the loader hook the entry registered).
+      expect(spans.some((s) => s.resource['service.name'] === service && s.scope.includes('express'))).toBe(true);
+    } finally {
+      await app.stop();
+    }
+    expect(app.stderr()).toMatch(new RegExp(`started custom-otel-autoinstrumentation-nodejs .*node${entry.major} image, SDK ${entry.sdkLine.replace('.', '\\.')}`));
+  });
+
+  it('under a Node it does not support, the guard leaves the app serving and says which image to use', async () => {
+    const other = foreignMajor(entry);
+    const runtime = await ensureNodeRuntime(await resolveNodeVersion(other, 'newest'));
+    const app = await startApp(
+      join(FIXTURE, 'server.cjs'),
+      operatorEnv(join(tree, 'autoinstrumentation.js'), receiver.grpcUrl, { FIXTURE_LOGGER: 'none' }),
+      { node: join(runtime, 'bin', 'node'), cwd: FIXTURE },
+    );
+    try {
+      expect((await get(app.port, '/hello')).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+    expect(app.stderr()).toContain(`this is the custom-otel-autoinstrumentation-nodejs node${entry.major} image, for Node ${entry.nodeRange}`);
+    expect(app.stderr()).toContain(`use the node${other} image instead (Instrumentation nodejs-${other})`);
+    expect(app.stderr()).not.toContain('info: started');
+  });
+});
