@@ -12,15 +12,14 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { readVersions } from '../versions';
 import { BUSYBOX_IMAGE, DEBIAN_IMAGE, nodeImageName, requestedMajors } from './base-image-names';
 import { makeBusyboxRootfsTar } from './busybox-rootfs';
 import { ensureDebianRootfsTar } from './debian-rootfs';
 import { capture, run, succeeds } from './run-command';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = __dirname;
 const repoRoot = resolve(here, '..', '..');
 const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const LOCAL_LABEL = 'custom-otel.local-base-image=true';

@@ -5,11 +5,10 @@
  * shell to work for root, nobody and arbitrary uids.
  */
 import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { capture, run } from './run-command';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = __dirname;
 
 export const BUSYBOX_PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n';
 export const BUSYBOX_GROUP = 'root:x:0:\nnogroup:x:65534:\n';

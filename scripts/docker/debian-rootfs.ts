@@ -5,12 +5,11 @@
  * a tar and cached, because debootstrap takes a while and needs root.
  */
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { customOtelCacheDir } from './cache-dir';
 import { capture, run } from './run-command';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = __dirname;
 
 export function debianRootfsTarPath(cacheDir: string = customOtelCacheDir()): string {
   return join(cacheDir, 'debian-bookworm-minbase-rootfs.tar');

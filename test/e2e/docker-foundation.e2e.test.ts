@@ -92,7 +92,7 @@ describe('docker engine', () => {
 
 describe('base images', () => {
   it('node:20-bookworm-slim runs node and npm without network, and passes non-commands to node', async () => {
-    const versions = JSON.parse(readFileSync(new URL('../../node-versions/versions.json', import.meta.url), 'utf8')) as Array<{ major: number }>;
+    const versions = JSON.parse(readFileSync(join(__dirname, '..', '..', 'node-versions', 'versions.json'), 'utf8')) as Array<{ major: number }>;
     expect(versions.map((entry) => entry.major)).toContain(20);
     const node = await dockerRun(['--rm', '--network', 'none', 'node:20-bookworm-slim', 'node', '--version']);
     expect(node.exitCode, node.stderr).toBe(0);
