@@ -215,7 +215,8 @@ async function buildImage(entry: VersionEntry, reference: string, options: Build
 /** Size of the image and the number of files under /autoinstrumentation, read from the image itself. */
 async function measureImage(reference: string): Promise<{ sizeBytes: number; files: number }> {
   const size = Number((await $({ quiet: true })`docker image inspect --format {{.Size}} ${reference}`).stdout.trim());
-  const container = (await $({ quiet: true })`docker create ${reference}`).stdout.trim();
+  // The image has no CMD (the operator gives the command): name one, or `docker create` refuses. It never runs.
+  const container = (await $({ quiet: true })`docker create ${reference} /bin/cp`).stdout.trim();
   try {
     const listing = (await $({ quiet: true })`docker export ${container} | tar -t`).stdout;
     const files = listing.split('\n').filter((line) => line.startsWith('autoinstrumentation/') && !line.endsWith('/')).length;
