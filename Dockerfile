@@ -54,7 +54,7 @@ RUN --mount=type=secret,id=npm_ca,required=false \
     cd tools/bundle && npm ci --no-audit --no-fund --ignore-scripts $cache
 COPY package.json ./
 COPY node-versions/versions.json node-versions/
-COPY tools/bundle/bundle.mjs tools/bundle/
+COPY tools/bundle/bundle.mjs tools/bundle/instrumentation-modules.cjs tools/bundle/
 COPY src src
 COPY --from=dependencies /deps /deps
 # Readable by any uid, writable by none but root: the copy runs as the pod's user.

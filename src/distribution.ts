@@ -26,6 +26,7 @@ import { RequestMetrics } from './metrics/request-metrics';
 import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations } from './instrumentations/load';
 import { hookedModuleNames, registerEsmLoader } from './esm-loader';
+import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
 
 const DIAG_LEVELS: Record<DistributionConfig['logLevel'], DiagLogLevel> = {
@@ -107,14 +108,22 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const loggerProvider = createLoggerProvider(config.logs, resource, sdk);
   if (loggerProvider) sdk.setGlobalLoggerProvider(loggerProvider);
 
-  const instrumentations = loadInstrumentations(config.instrumentations, diagnostics);
-  registerInstrumentations({ instrumentations, tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]);
+  // ESM imports bypass require(), so an ESM app gets every instrumentation at
+  // once and the loader hook; a CommonJS app gets each on first require.
+  const esmApp = wantsEsmHook(config.esmHook, process.argv[1]);
+  const instrumentations = loadInstrumentations(
+    config.instrumentations,
+    esmApp,
+    (instrumentation) =>
+      registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]),
+    diagnostics,
+  );
 
   // After the instrumentations exist (their hooks tell which modules to wrap),
   // before the app's first import.
-  let esm: string;
+  let esm = 'not needed (CommonJS entry)';
   try {
-    esm = registerEsmLoader(__dirname, hookedModuleNames(instrumentations as never));
+    if (esmApp) esm = registerEsmLoader(__dirname, hookedModuleNames(instrumentations.started as never));
   } catch (error) {
     esm = 'failed';
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
@@ -133,6 +142,6 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     `started ${buildInfo.imageName} ${buildInfo.distributionVersion} (node${buildInfo.major} image, SDK ${sdk.name}) for service ${JSON.stringify(serviceName(config))}: ` +
       `traces ${config.traces.exporter === 'otlp' ? `otlp ${config.traces.otlp.protocol} ${config.traces.otlp.url}` : config.traces.exporter}, ` +
       `metrics ${config.metrics.exporters.join('+') || 'none'}, logs ${config.logs.exporter}, sampler ${config.sampler.name}, ` +
-      `${instrumentations.length} instrumentations, ESM ${esm}`,
+      `${instrumentations.started.length} instrumentations started and ${instrumentations.deferred.length} waiting for their module, ESM hook ${esm}`,
   );
 }

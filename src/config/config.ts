@@ -60,6 +60,7 @@ export interface DistributionConfig {
   };
   shutdownTimeoutMs: number;
   excludeCommands: string[];
+  esmHook: 'auto' | 'always' | 'never';
 }
 
 export interface ParsedConfig {
@@ -137,6 +138,7 @@ export function parseConfig(env: Env): ParsedConfig {
     },
     shutdownTimeoutMs: read.number('CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', 2000, { min: 0, max: 60_000 }),
     excludeCommands: read.list('CUSTOM_OTEL_EXCLUDE_COMMANDS', DEFAULT_EXCLUDE_COMMANDS),
+    esmHook: read.oneOf('CUSTOM_OTEL_ESM_HOOK', ['auto', 'always', 'never'] as const, 'auto'),
   };
   return { config, warnings: read.warnings };
 }

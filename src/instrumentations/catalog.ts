@@ -10,6 +10,11 @@ import { dirname, join } from 'node:path';
 export interface CatalogEntry {
   /** Short name as in OTEL_NODE_ENABLED_INSTRUMENTATIONS (`express`). */
   name: string;
+  /**
+   * The modules it patches, read when the bundle was built: it is created
+   * when one of them is first required. null: unknown, so it starts at once.
+   */
+  modules: string[] | null;
   load(): Record<string, unknown>;
 }
 
@@ -33,4 +38,4 @@ const PREFIX = '@opentelemetry/instrumentation-';
 
 export const catalog: CatalogEntry[] = autoInstrumentationsDependencies()
   .filter((pkg) => pkg.startsWith(PREFIX))
-  .map((pkg) => ({ name: pkg.slice(PREFIX.length), load: () => require(pkg) }));
+  .map((pkg) => ({ name: pkg.slice(PREFIX.length), modules: null, load: () => require(pkg) }));

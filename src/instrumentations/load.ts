@@ -1,9 +1,15 @@
-/** Creates the selected instrumentations; one that fails to load is reported and skipped. */
+/**
+ * Creates the selected instrumentations: at once those that must be (no
+ * known module, or an ESM app whose imports only the loader hook sees),
+ * the rest when their module is first required. One that fails to load is
+ * reported and skipped.
+ */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { DistributionConfig } from '../config/config';
 import { describeError, type Diagnostics } from '../diagnostics';
-import { catalog } from './catalog';
+import { catalog, type CatalogEntry } from './catalog';
 import { instrumentationSettings, selectInstrumentations } from './selection';
+import { activateOnFirstRequire } from './lazy-activation';
 
 type InstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
 
@@ -14,21 +20,46 @@ function instrumentationClass(exports: Record<string, unknown>): Instrumentation
   return undefined;
 }
 
-export function loadInstrumentations(settings: DistributionConfig['instrumentations'], diagnostics: Diagnostics): Instrumentation[] {
+export interface LoadedInstrumentations {
+  /** Created now. */
+  started: Instrumentation[];
+  /** Names waiting for their module. */
+  deferred: string[];
+}
+
+export function loadInstrumentations(
+  settings: DistributionConfig['instrumentations'],
+  eagerOnly: boolean,
+  register: (instrumentation: Instrumentation) => void,
+  diagnostics: Diagnostics,
+): LoadedInstrumentations {
   const { selected, unknown } = selectInstrumentations(catalog.map((entry) => entry.name), settings);
   if (unknown.length > 0) {
     diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS ignored; available: ${catalog.map((e) => e.name).join(', ')}`);
   }
-  const instrumentations: Instrumentation[] = [];
-  for (const entry of catalog) {
-    if (!selected.includes(entry.name)) continue;
+  const create = (entry: CatalogEntry): Instrumentation | undefined => {
     try {
       const Class = instrumentationClass(entry.load());
       if (!Class) throw new Error('the package exports no instrumentation class');
-      instrumentations.push(new Class(instrumentationSettings(entry.name, settings)));
+      const instrumentation = new Class(instrumentationSettings(entry.name, settings));
+      register(instrumentation);
+      return instrumentation;
     } catch (error) {
       diagnostics.once(`instrumentation:${entry.name}`, 'warn', `instrumentation ${entry.name} could not be loaded and is skipped: ${describeError(error)}`);
+      return undefined;
     }
+  };
+  const chosen = catalog.filter((entry) => selected.includes(entry.name));
+  const lazy = eagerOnly ? [] : chosen.filter((entry) => entry.modules !== null && entry.modules.length > 0);
+  const started: Instrumentation[] = [];
+  for (const entry of chosen) {
+    if (lazy.includes(entry)) continue;
+    const instrumentation = create(entry);
+    if (instrumentation) started.push(instrumentation);
   }
-  return instrumentations;
+  activateOnFirstRequire(
+    lazy.map((entry) => ({ modules: entry.modules!, value: entry })),
+    (entry) => void create(entry),
+  );
+  return { started, deferred: lazy.map((entry) => entry.name) };
 }
