@@ -1,0 +1,173 @@
+/** Credentials never leave the process (src/processor/redaction.ts). */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_REDACT_KEYS, REDACTED, Redactor, sanitizeSql } from '../../src/processor/redaction';
+import { parseConfig } from '../../src/config/config';
+
+const R = REDACTED;
+
+function redactor(custom: string[] = [], sanitizeDbStatements = false): Redactor {
+  return new Redactor([...DEFAULT_REDACT_KEYS, ...custom], sanitizeDbStatements);
+}
+
+function redacted(attributes: Record<string, unknown>, r = redactor()): Record<string, unknown> {
+  const copy = structuredClone(attributes);
+  r.redactAttributes(copy);
+  return copy;
+}
+
+describe('header attributes', () => {
+  it('replace every value of authorization, cookie and set-cookie arrays', () => {
+    expect(
+      redacted({
+        'http.request.header.authorization': ['Bearer abc.def'],
+        'http.request.header.cookie': ['session=1; theme=dark'],
+        'http.response.header.set-cookie': ['a=1; HttpOnly', 'b=2'],
+        'http.request.header.proxy-authorization': ['Basic eDp5'],
+      }),
+    ).toEqual({
+      'http.request.header.authorization': [R],
+      'http.request.header.cookie': [R],
+      'http.response.header.set-cookie': [R, R],
+      'http.request.header.proxy-authorization': [R],
+    });
+  });
+
+  it('match header names case-insensitively and in the old underscore form', () => {
+    expect(
+      redacted({
+        'http.request.header.Authorization': ['Bearer x'],
+        'http.request.header.x_api_key': ['k'],
+        'http.response.header.set_cookie': ['c=1'],
+      }),
+    ).toEqual({ 'http.request.header.Authorization': [R], 'http.request.header.x_api_key': [R], 'http.response.header.set_cookie': [R] });
+  });
+
+  it('replace a single string value too', () => {
+    expect(redacted({ 'http.request.header.authorization': 'Bearer x' })).toEqual({ 'http.request.header.authorization': R });
+  });
+
+  it('keep ordinary headers', () => {
+    const attributes = { 'http.request.header.user-agent': ['curl/8'], 'http.request.header.accept': ['*/*'], 'http.response.header.content-type': ['text/html'] };
+    expect(redacted(attributes)).toEqual(attributes);
+  });
+
+  it('include the custom keys of CUSTOM_OTEL_REDACT_KEYS', () => {
+    const keys = parseConfig({ CUSTOM_OTEL_REDACT_KEYS: 'X-Internal-Token, ssn' }).config.processor.redactKeys;
+    const r = new Redactor(keys, false);
+    expect(
+      redacted({ 'http.request.header.x-internal-token': ['t'], 'http.request.header.x_internal_token': ['t'], 'user.ssn': '123-45-6789', 'http.request.header.x-other': ['o'] }, r),
+    ).toEqual({ 'http.request.header.x-internal-token': [R], 'http.request.header.x_internal_token': [R], 'user.ssn': R, 'http.request.header.x-other': ['o'] });
+    // Without the custom keys the same attributes pass.
+    expect(redacted({ 'http.request.header.x-internal-token': ['t'], 'user.ssn': '1' })).toEqual({ 'http.request.header.x-internal-token': ['t'], 'user.ssn': '1' });
+  });
+});
+
+describe('other attributes', () => {
+  it('are secret when the last part of their key is a secret name', () => {
+    expect(redacted({ 'db.password': 'hunter2', 'app.client_secret': 's', token: 't', 'auth.TOKEN': 9 })).toEqual({
+      'db.password': R, 'app.client_secret': R, token: R, 'auth.TOKEN': R,
+    });
+  });
+
+  it('are kept otherwise, whatever their type', () => {
+    const attributes = { 'http.route': '/users/:id', 'token.count': 3, 'app.enabled': true, 'app.list': ['a'], 'password.policy.length': 12 };
+    expect(redacted(attributes)).toEqual(attributes);
+  });
+});
+
+describe('URLs', () => {
+  const r = redactor();
+
+  it('lose their user-info', () => {
+    expect(r.redactUrl('https://alice:s3cret@api.example.com/v1/items')).toBe(`https://${R}@api.example.com/v1/items`);
+    expect(r.redactUrl('postgres://user@db:5432/app')).toBe(`postgres://${R}@db:5432/app`);
+  });
+
+  it('keep an @ that is not user-info', () => {
+    expect(r.redactUrl('https://api.example.com/users/a@b.com?email=a@b.com')).toBe('https://api.example.com/users/a@b.com?email=a@b.com');
+    expect(r.redactUrl('https://api.example.com?email=a@b.com')).toBe('https://api.example.com?email=a@b.com');
+  });
+
+  it.each([
+    ['token', 'https://h/p?token=abc&page=2', `https://h/p?token=${R}&page=2`],
+    ['password', 'https://h/p?user=bob&password=pw', `https://h/p?user=bob&password=${R}`],
+    ['secret', '/p?secret=x', `/p?secret=${R}`],
+    ['api_key', '/p?api_key=k&q=shoes', `/p?api_key=${R}&q=shoes`],
+    ['access_token', '/cb?access_token=at&state=s', `/cb?access_token=${R}&state=s`],
+    ['upper case', '/p?TOKEN=a&Api_Key=b&PassWord=c', `/p?TOKEN=${R}&Api_Key=${R}&PassWord=${R}`],
+    ['percent-encoded name', '/p?api%5Fkey=k&%74oken=t', `/p?api%5Fkey=${R}&%74oken=${R}`],
+    ['a name without a value', '/p?token&x=1', `/p?token=${R}&x=1`],
+    ['an empty value', '/p?token=&x=1', `/p?token=${R}&x=1`],
+    ['repeated', '/p?token=a&token=b', `/p?token=${R}&token=${R}`],
+  ])('lose secret query parameters: %s', (_case, url, expected) => {
+    expect(r.redactUrl(url)).toBe(expected);
+  });
+
+  it('keep the fragment and non-secret parameters', () => {
+    expect(r.redactUrl('https://h/p?page=2&token=abc&sort=asc#section-2')).toBe(`https://h/p?page=2&token=${R}&sort=asc#section-2`);
+    const plain = 'https://h/p?page=2&tokens=5&my_token_count=1#token=x';
+    expect(r.redactUrl(plain)).toBe(plain);
+  });
+
+  it('without a query are unchanged', () => {
+    expect(r.redactUrl('https://h/a/b')).toBe('https://h/a/b');
+    expect(r.redactUrl('/a/b?')).toBe('/a/b?');
+    expect(r.redactUrl('/a/b?flag')).toBe('/a/b?flag');
+  });
+
+  it('handle a bare query string with and without a leading ?', () => {
+    expect(r.redactUrl('token=abc&page=2', true)).toBe(`token=${R}&page=2`);
+    expect(r.redactUrl('?token=abc&page=2', true)).toBe(`?token=${R}&page=2`);
+    expect(r.redactUrl('page=2', true)).toBe('page=2');
+  });
+
+  it('tolerate broken percent-encoding in names', () => {
+    expect(r.redactUrl('/p?%ZZ=1&token=t')).toBe(`/p?%ZZ=1&token=${R}`);
+  });
+
+  it('are redacted in every URL attribute', () => {
+    expect(
+      redacted({
+        'http.url': 'https://u:p@h/p?token=a',
+        'url.full': 'https://h/p?password=b',
+        'http.target': '/p?secret=c',
+        'url.query': 'api_key=d',
+        'url.original': '/p?access_token=e',
+        'http.client.url': 'https://h/?token=f',
+        'url.path': '/p',
+      }),
+    ).toEqual({
+      'http.url': `https://${R}@h/p?token=${R}`,
+      'url.full': `https://h/p?password=${R}`,
+      'http.target': `/p?secret=${R}`,
+      'url.query': `api_key=${R}`,
+      'url.original': `/p?access_token=${R}`,
+      'http.client.url': `https://h/?token=${R}`,
+      'url.path': '/p',
+    });
+  });
+
+  it('use the custom keys for query parameters too', () => {
+    expect(redactor(['session-key']).redactUrl('/p?Session-Key=abc&x=1')).toBe(`/p?Session-Key=${R}&x=1`);
+  });
+});
+
+describe('SQL statements', () => {
+  const statement = "SELECT * FROM users WHERE name = 'O''Brien' AND id = 42 AND score > 3.5 AND note = \"it\\\"s\" AND t1.col = 7";
+
+  it('lose their literals when sanitising is on', () => {
+    expect(redacted({ 'db.statement': statement, 'db.query.text': "UPDATE t SET v = 'x' WHERE id = 1" }, redactor([], true))).toEqual({
+      'db.statement': 'SELECT * FROM users WHERE name = ? AND id = ? AND score > ? AND note = ? AND t1.col = ?',
+      'db.query.text': 'UPDATE t SET v = ? WHERE id = ?',
+    });
+  });
+
+  it('are kept as they are when sanitising is off', () => {
+    expect(redacted({ 'db.statement': statement }, redactor([], false))).toEqual({ 'db.statement': statement });
+  });
+
+  it('keep identifiers that contain digits', () => {
+    expect(sanitizeSql('SELECT col2 FROM table_1 WHERE v = 10')).toBe('SELECT col2 FROM table_1 WHERE v = ?');
+    expect(sanitizeSql("INSERT INTO logs (msg) VALUES ('a\\'b')")).toBe('INSERT INTO logs (msg) VALUES (?)');
+  });
+});
