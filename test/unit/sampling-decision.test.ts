@@ -1,0 +1,109 @@
+/** The sampling policy as a pure function (src/sampler/sampling-decision.ts). */
+import { describe, expect, it } from 'vitest';
+import { decideSampling, requestMethod, requestPath, traceIdBelowRatio, type SamplingInput, type SamplingPolicy } from '../../src/sampler/sampling-decision';
+import { parseSamplingRules } from '../../src/sampler/sampling-rules';
+import { randomHex, seededRandom, testSeed } from './support/seeded-random';
+
+function policy(overrides: Partial<SamplingPolicy> = {}): SamplingPolicy {
+  return {
+    healthPaths: new Set(['/health', '/ready']),
+    parentBased: true,
+    rootRatio: 1,
+    followParent: { sampled: true, notSampled: false },
+    rules: [],
+    ...overrides,
+  };
+}
+
+function input(overrides: Partial<SamplingInput> = {}): SamplingInput {
+  return { isServer: true, method: 'GET', path: '/orders', parentSampled: undefined, traceId: '0af7651916cd43dd8448eb211c80319c', ...overrides };
+}
+
+describe('decideSampling', () => {
+  it('drops health checks of server spans, even under a sampled parent', () => {
+    expect(decideSampling(input({ path: '/health' }), policy())).toEqual({ sample: false, verdict: 'drop-health-check', newTrace: false });
+    expect(decideSampling(input({ path: '/ready', parentSampled: true }), policy())).toEqual({ sample: false, verdict: 'drop-health-check', newTrace: false });
+  });
+
+  it('matches health paths exactly and only for server spans', () => {
+    expect(decideSampling(input({ path: '/health/deep' }), policy()).verdict).toBe('ratio');
+    expect(decideSampling(input({ isServer: false, path: '/health' }), policy())).toEqual({ sample: true, verdict: 'ratio', newTrace: true });
+  });
+
+  it('follows the parent for parent-based samplers', () => {
+    expect(decideSampling(input({ parentSampled: true }), policy({ rootRatio: 0 }))).toEqual({ sample: true, verdict: 'follow-parent', newTrace: false });
+    expect(decideSampling(input({ parentSampled: false }), policy({ rootRatio: 1 }))).toEqual({ sample: false, verdict: 'follow-parent', newTrace: false });
+  });
+
+  it('ignores the parent for samplers that are not parent-based', () => {
+    expect(decideSampling(input({ parentSampled: false }), policy({ parentBased: false, rootRatio: 1 }))).toEqual({ sample: true, verdict: 'ratio', newTrace: true });
+    expect(decideSampling(input({ parentSampled: true }), policy({ parentBased: false, rootRatio: 0 }))).toEqual({ sample: false, verdict: 'ratio', newTrace: true });
+  });
+
+  it('applies path rules before the ratio, for root spans', () => {
+    const rules = parseSamplingRules('/api=1,/static=0').rules;
+    expect(decideSampling(input({ path: '/api/x' }), policy({ rootRatio: 0, rules }))).toEqual({ sample: true, verdict: 'rule', newTrace: true });
+    expect(decideSampling(input({ path: '/static/app.js' }), policy({ rootRatio: 1, rules }))).toEqual({ sample: false, verdict: 'rule', newTrace: true });
+    expect(decideSampling(input({ path: '/other' }), policy({ rootRatio: 0, rules }))).toEqual({ sample: false, verdict: 'ratio', newTrace: true });
+    // No path (not an HTTP request): rules cannot apply.
+    expect(decideSampling(input({ path: undefined, isServer: false }), policy({ rootRatio: 0, rules }))).toEqual({ sample: false, verdict: 'ratio', newTrace: true });
+  });
+
+  it('lets the parent win over rules for parent-based samplers', () => {
+    const rules = parseSamplingRules('/api=0').rules;
+    expect(decideSampling(input({ path: '/api', parentSampled: true }), policy({ rules })).verdict).toBe('follow-parent');
+  });
+});
+
+describe('traceIdBelowRatio', () => {
+  it('samples all at 1 and none at 0, whatever the id', () => {
+    expect(traceIdBelowRatio('ffffffffffffffffffffffffffffffff', 1)).toBe(true);
+    expect(traceIdBelowRatio('00000000000000000000000000000000', 0)).toBe(false);
+    expect(traceIdBelowRatio('not hex at all', 1)).toBe(true);
+  });
+
+  it('decides by the last 8 hex digits', () => {
+    expect(traceIdBelowRatio('ffffffffffffffffffffffff7fffffff', 0.5)).toBe(true);
+    expect(traceIdBelowRatio('00000000000000000000000080000000', 0.5)).toBe(false);
+    expect(traceIdBelowRatio('aaaaaaaaaaaaaaaaaaaaaaaa00000000', 0.000001)).toBe(true);
+    expect(traceIdBelowRatio('000000000000000000000000zzzzzzzz', 0.5)).toBe(false);
+  });
+
+  it('is deterministic in the trace id and close to the ratio over 20,000 random ids', () => {
+    const seed = testSeed();
+    const random = seededRandom(seed);
+    const ids = Array.from({ length: 20_000 }, () => randomHex(random, 32));
+    for (const ratio of [0.01, 0.1, 0.25, 0.5, 0.9]) {
+      const first = ids.map((id) => traceIdBelowRatio(id, ratio));
+      expect(ids.map((id) => traceIdBelowRatio(id, ratio)), `seed ${seed}`).toEqual(first);
+      const share = first.filter(Boolean).length / ids.length;
+      expect(Math.abs(share - ratio), `ratio ${ratio}: sampled share ${share} (seed ${seed}, UNIT_TEST_SEED=${seed} replays)`).toBeLessThanOrEqual(0.02);
+    }
+  });
+
+  it('samples an id at a higher ratio whenever it samples it at a lower one', () => {
+    const random = seededRandom(7);
+    for (let i = 0; i < 1000; i++) {
+      const id = randomHex(random, 32);
+      if (traceIdBelowRatio(id, 0.2)) expect(traceIdBelowRatio(id, 0.3)).toBe(true);
+    }
+  });
+});
+
+describe('requestPath and requestMethod', () => {
+  it('read the path from url.path, else from http.target without its query', () => {
+    expect(requestPath({ 'url.path': '/a', 'http.target': '/b?x' })).toBe('/a');
+    expect(requestPath({ 'http.target': '/b?x=1' })).toBe('/b');
+    expect(requestPath({ 'http.target': '/c' })).toBe('/c');
+    expect(requestPath({ 'url.path': 7 })).toBeUndefined();
+    expect(requestPath({})).toBeUndefined();
+    expect(requestPath(undefined)).toBeUndefined();
+  });
+
+  it('read the method from the stable name first, then the old one', () => {
+    expect(requestMethod({ 'http.request.method': 'POST', 'http.method': 'GET' })).toBe('POST');
+    expect(requestMethod({ 'http.method': 'GET' })).toBe('GET');
+    expect(requestMethod({ 'http.method': 1 })).toBeUndefined();
+    expect(requestMethod(undefined)).toBeUndefined();
+  });
+});
