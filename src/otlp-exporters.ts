@@ -3,6 +3,7 @@
  * Each package is required only when its protocol and signal are in use.
  */
 import type { OtlpTarget } from './config/otlp-target';
+import { LazyExporter } from './lazy-exporter';
 
 type ExporterClass = new (options: Record<string, unknown>) => unknown;
 
@@ -21,7 +22,24 @@ const PACKAGES = {
   },
 };
 
-export function createOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget): T {
+/**
+ * The exporter of a signal, made on its first export. Metric readers ask their
+ * exporter for its temporality when they are built; the lazy one answers
+ * cumulative (the OTLP default), so a set temporality preference means the
+ * real exporter is made at once.
+ */
+export function createOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget, env: NodeJS.ProcessEnv = process.env): T {
+  if (signal === 'metrics') {
+    if (env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE) return makeOtlpExporter<T>(signal, target);
+    const lazy = new LazyExporter(() => makeOtlpExporter<never>(signal, target)) as unknown as Record<string, unknown>;
+    const { AggregationTemporality } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+    lazy.selectAggregationTemporality = () => AggregationTemporality.CUMULATIVE;
+    return lazy as T;
+  }
+  return new LazyExporter(() => makeOtlpExporter<never>(signal, target)) as unknown as T;
+}
+
+function makeOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget): T {
   const Exporter = PACKAGES[signal][target.protocol]();
   const options: Record<string, unknown> = {
     url: target.url,

@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // Bundles the distribution for one Node major from that major's installed
 // dependency set into the tree the image carries under /autoinstrumentation:
-//   autoinstrumentation.js   tiny entry: guards, then loads lib/distribution.js
-//   lib/distribution.js      the distribution with the SDK line of this major
+//   autoinstrumentation.js       tiny entry: guards, then loads lib/distribution.js
+//   lib/distribution.js          the core: our code and the SDK of this major's line
+//   lib/instrumentations/*.js    one chunk per instrumentation package
+//   lib/otlp-grpc.js, lib/otlp-http.js, lib/prometheus.js
+//                                exporter chunks
 //   lib/node_modules/import-in-the-middle/
-//                            kept a package of its own: the wrappers its ESM loader
-//                            generates import its lib/register.js by URL, and that
-//                            module's state must be the one the instrumentations use
-//   package.json             name, version, Node range
+//                                kept a package of its own: the wrappers its ESM loader
+//                                generates import its lib/register.js by URL, and that
+//                                module's state must be the one the instrumentations use
+//   package.json                 name, version, Node range
+// Chunks are read only when required, so start-up compiles just the core
+// (V8 reads every byte of a file it loads). A module a chunk shares with the
+// core (the API, the instrumentation base class, ...) is not copied into the
+// chunk: it is taken from the core through a registry, so there is one instance.
 // Usage: node tools/bundle/bundle.mjs --major 20 --deps DIR --out DIR
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -46,65 +53,171 @@ const buildInfo = {
   images: versions.map((v) => ({ major: v.major, nodeRange: v.nodeRange })),
 };
 const srcDir = join(repo, 'src');
+const metaDir = join(depsDir, 'node_modules/@opentelemetry/auto-instrumentations-node');
+const SHARED_REGISTRY = "globalThis[Symbol.for('custom-otel.nodejs.shared')]";
 
-// Bare imports from src/ resolve in this major's dependency set (never in the
-// repository's own node_modules), and as `require` so that dual ESM/CJS
-// packages are loaded once, in their CommonJS form, like the instrumentations load them.
-const resolveInDependencySet = {
-  name: 'dependency-set',
+// ---------------------------------------------------------------- what goes where
+
+const EXPORTER_CHUNKS = {
+  // grpc-js too: our code builds gRPC metadata for OTLP headers with it.
+  'otlp-grpc': ['@opentelemetry/exporter-trace-otlp-grpc', '@opentelemetry/exporter-metrics-otlp-grpc', '@opentelemetry/exporter-logs-otlp-grpc', '@grpc/grpc-js'],
+  'otlp-http': ['@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/exporter-metrics-otlp-proto', '@opentelemetry/exporter-logs-otlp-proto'],
+  prometheus: ['@opentelemetry/exporter-prometheus'],
+};
+const chunkOfExporter = new Map(Object.entries(EXPORTER_CHUNKS).flatMap(([chunk, packages]) => packages.map((p) => [p, chunk])));
+
+const INSTRUMENTATION_PREFIX = '@opentelemetry/instrumentation-';
+const instrumentationPackages = Object.keys(JSON.parse(readFileSync(join(metaDir, 'package.json'), 'utf8')).dependencies).filter((name) =>
+  name.startsWith(INSTRUMENTATION_PREFIX),
+);
+// The modules each instrumentation patches, asked of it in a child process:
+// it is created at run time when one of them is first required.
+const patchedModules = JSON.parse(
+  execFileSync(process.execPath, [join(repo, 'tools/bundle/instrumentation-modules.cjs'), depsDir, ...instrumentationPackages], { encoding: 'utf8', maxBuffer: 16 << 20 }),
+);
+const shortName = (pkg) => pkg.slice(INSTRUMENTATION_PREFIX.length);
+
+// ---------------------------------------------------------------- plugins
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  logLevel: 'warning',
+  legalComments: 'eof',
+  // Smaller source is less for V8 to scan at every start.
+  minify: !process.env.CUSTOM_OTEL_BUNDLE_READABLE,
+  target: `node${entry.oldestNode}`,
+  mainFields: ['main', 'module'],
+  define: { __CUSTOM_OTEL_BUILD__: JSON.stringify(buildInfo) },
+  metafile: true,
+};
+
+/** require-in-the-middle logs through `debug`, whose set-up costs start-up time for output nobody enables in a pod. */
+const debugStub = {
+  name: 'debug-stub',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === 'resolved' || args.path.startsWith('node:')) return undefined;
-      if (args.path === 'import-in-the-middle') return { path: args.path, external: true };
-      const fromSrc = args.importer.startsWith(srcDir + '/');
-      if (!fromSrc && args.kind !== 'import-statement') return undefined;
-      const result = await b.resolve(args.path, {
-        kind: 'require-call',
-        resolveDir: fromSrc ? depsDir : args.resolveDir,
-        pluginData: 'resolved',
-      });
-      return result.errors.length ? { errors: result.errors } : { path: result.path, external: result.external, sideEffects: result.sideEffects };
-    });
-    // require-in-the-middle logs through `debug`, whose set-up (env, tty,
-    // colours) costs start-up time for output nobody enables in a pod.
     b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'debug-stub' }));
     b.onLoad({ filter: /.*/, namespace: 'debug-stub' }, () => ({
       contents: 'function noop() {} module.exports = () => Object.assign(noop, { enabled: false, extend: module.exports });',
       loader: 'js',
     }));
-    // src/sdk-line/index.ts stands for the line of this major.
-    b.onResolve({ filter: /\/sdk-line$/ }, (args) => ({ path: join(srcDir, 'sdk-line', lineFile) }));
-    // The instrumentation catalog becomes a static list of lazy requires.
-    b.onResolve({ filter: /^\.\/catalog$/ }, (args) =>
-      args.importer.startsWith(join(srcDir, 'instrumentations')) ? { path: 'catalog', namespace: 'catalog' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'catalog' }, () => {
-      const manifest = JSON.parse(readFileSync(join(depsDir, 'node_modules/@opentelemetry/auto-instrumentations-node/package.json'), 'utf8'));
-      const prefix = '@opentelemetry/instrumentation-';
-      const names = Object.keys(manifest.dependencies).filter((name) => name.startsWith(prefix));
-      const modules = JSON.parse(
-        execFileSync(process.execPath, [join(repo, 'tools/bundle/instrumentation-modules.cjs'), depsDir, ...names], { encoding: 'utf8', maxBuffer: 16 << 20 }),
-      );
-      const list = names.map(
-        (pkg) => `{ name: ${JSON.stringify(pkg.slice(prefix.length))}, modules: ${JSON.stringify(modules[pkg])}, load: () => require(${JSON.stringify(pkg)}) }`,
-      );
-      const unknown = names.filter((pkg) => modules[pkg] === null);
-      if (unknown.length) console.log(`note: started eagerly, their patched modules could not be read at build time: ${unknown.join(', ')}`);
-      // Resolved from the meta-package itself: some lines nest an instrumentation under it.
-      return { contents: `export const catalog = [\n${list.join(',\n')}\n];\n`, loader: 'js', resolveDir: join(depsDir, 'node_modules/@opentelemetry/auto-instrumentations-node') };
-    });
+    b.onResolve({ filter: /^import-in-the-middle$/ }, () => ({ path: 'import-in-the-middle', external: true }));
   },
 };
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  logLevel: 'warning',
-  legalComments: 'linked',
-  // Smaller source is less for V8 to scan at every start (measured: bench/).
-  minify: true,
-  define: { __CUSTOM_OTEL_BUILD__: JSON.stringify(buildInfo) },
-};
+/** The core: src/, with this major's SDK line, chunk references instead of chunk contents, and the shared-module registry. */
+function corePlugin(registryKeys) {
+  return {
+    name: 'core',
+    setup(b) {
+      b.onResolve({ filter: /^custom-otel:core$/ }, () => ({ path: 'core', namespace: 'core-entry' }));
+      b.onLoad({ filter: /.*/, namespace: 'core-entry' }, () => {
+        const entries = registryKeys.map((key) => `${JSON.stringify(key)}: () => require(${JSON.stringify(join(depsDir, key))})`);
+        return {
+          contents: `const shared = {\n${entries.join(',\n')}\n};\n${SHARED_REGISTRY} = (key) => shared[key]();\nmodule.exports = require(${JSON.stringify(join(srcDir, 'distribution.ts'))});\n`,
+          loader: 'js',
+          resolveDir: depsDir,
+        };
+      });
+      // Chunks stay files of their own, required by path at run time.
+      b.onResolve({ filter: /^\.\/(instrumentations\/[^/]+|otlp-grpc|otlp-http|prometheus)\.js$/ }, (args) => ({ path: args.path, external: true }));
+      b.onResolve({ filter: /^(@opentelemetry\/exporter-|@grpc\/grpc-js$)/ }, (args) => {
+        const chunk = chunkOfExporter.get(args.path);
+        return chunk ? { path: args.path, namespace: 'exporter-ref', pluginData: chunk } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'exporter-ref' }, (args) => ({
+        contents: `module.exports = require('./${args.pluginData}.js')[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+      // src/sdk-line/index.ts stands for the line of this major.
+      b.onResolve({ filter: /\/sdk-line$/ }, () => ({ path: join(srcDir, 'sdk-line', lineFile) }));
+      // The catalog: each instrumentation, the modules it patches, and its chunk.
+      b.onResolve({ filter: /^\.\/catalog$/ }, (args) =>
+        args.importer.startsWith(join(srcDir, 'instrumentations')) ? { path: 'catalog', namespace: 'catalog' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'catalog' }, () => {
+        const list = instrumentationPackages.map(
+          (pkg) =>
+            `{ name: ${JSON.stringify(shortName(pkg))}, modules: ${JSON.stringify(patchedModules[pkg])}, load: () => require('./instrumentations/${shortName(pkg)}.js') }`,
+        );
+        return { contents: `export const catalog = [\n${list.join(',\n')}\n];\n`, loader: 'js' };
+      });
+      // Bare imports from src/ resolve in this major's dependency set (never in
+      // the repository's own node_modules), and as `require`, so that dual
+      // ESM/CJS packages load once, in the CommonJS form the instrumentations use.
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === 'resolved' || args.path.startsWith('node:')) return undefined;
+        const fromSrc = args.importer.startsWith(srcDir + '/');
+        if (!fromSrc && args.kind !== 'import-statement') return undefined;
+        const result = await b.resolve(args.path, { kind: 'require-call', resolveDir: fromSrc ? depsDir : args.resolveDir, pluginData: 'resolved' });
+        return result.errors.length ? { errors: result.errors } : { path: result.path, external: result.external, sideEffects: result.sideEffects };
+      });
+    },
+  };
+}
+
+/** In a chunk, a module the core already holds is taken from the core's registry. */
+function sharedFromCore(coreFiles, usedKeys) {
+  return {
+    name: 'shared-from-core',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === 'resolved' || args.path.startsWith('node:') || args.path === 'debug' || args.path === 'import-in-the-middle') return undefined;
+        const kind = args.kind === 'import-statement' ? 'require-call' : args.kind;
+        const result = await b.resolve(args.path, { kind, resolveDir: args.resolveDir, pluginData: 'resolved' });
+        // Not resolvable here (optional peers) or not in the core: esbuild's own handling applies.
+        if (result.errors.length || result.external || !coreFiles.has(result.path)) return undefined;
+        const key = relative(depsDir, result.path);
+        usedKeys.add(key);
+        return { path: key, namespace: 'shared' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({ contents: `module.exports = ${SHARED_REGISTRY}(${JSON.stringify(args.path)});`, loader: 'js' }));
+    },
+  };
+}
+
+// ---------------------------------------------------------------- build
+
+function inputFiles(metafile) {
+  return new Set(Object.keys(metafile.inputs).filter((p) => !p.includes(':')).map((p) => resolve(p)));
+}
+
+function writeEntry(dir, name, contents) {
+  const file = join(dir, `${name}.js`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, contents);
+  return file;
+}
+
+async function buildCore(registryKeys) {
+  const result = await build({
+    ...common,
+    entryPoints: [{ in: 'custom-otel:core', out: 'distribution' }],
+    outdir: join(outDir, 'lib'),
+    plugins: [debugStub, corePlugin(registryKeys)],
+  });
+  return result.metafile;
+}
+
+async function bundleImportInTheMiddle(from, to) {
+  const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
+  mkdirSync(join(to, 'lib'), { recursive: true });
+  copyFileSync(join(from, 'lib/register.js'), join(to, 'lib/register.js'));
+  for (const license of ['LICENSE', 'NOTICE']) if (existsSync(join(from, license))) copyFileSync(join(from, license), join(to, license));
+  await build({ ...common, metafile: false, entryPoints: [join(from, 'index.js')], outfile: join(to, 'index.js'), external: ['./lib/register', './lib/register.js'] });
+  if (entry.esm) {
+    await build({
+      ...common,
+      metafile: false,
+      entryPoints: [join(from, 'hook.mjs')],
+      outfile: join(to, 'hook.mjs'),
+      format: 'esm',
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    });
+  }
+  writeFileSync(join(to, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, license: manifest.license, main: 'index.js' }, null, 2) + '\n');
+}
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(join(outDir, 'lib'), { recursive: true });
@@ -113,54 +226,44 @@ const started = Date.now();
 // The entry must parse on any runtime a pod might have, so it targets old Node.
 await build({
   ...common,
+  metafile: false,
   entryPoints: [join(srcDir, 'entry/autoinstrumentation.ts')],
   outfile: join(outDir, 'autoinstrumentation.js'),
-  format: 'cjs',
   target: 'node12',
   external: ['./lib/distribution.js'],
   legalComments: 'none',
 });
-const distribution = await build({
-  ...common,
-  entryPoints: [join(srcDir, 'distribution.ts')],
-  outfile: join(outDir, 'lib/distribution.js'),
-  format: 'cjs',
-  target: `node${entry.oldestNode}`,
-  mainFields: ['main', 'module'],
-  external: ['import-in-the-middle'],
-  plugins: [resolveInDependencySet],
-  metafile: Boolean(process.env.BUNDLE_METAFILE),
-});
-if (distribution.metafile) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(distribution.metafile));
+
+// 1. The core, to learn which files it holds.
+const coreFiles = inputFiles(await buildCore([]));
+
+// 2. The chunks, taking those files from the core. Entry files are written
+//    inside the dependency set so that its node_modules resolve from them.
+const entriesDir = join(metaDir, '.custom-otel-entries');
+rmSync(entriesDir, { recursive: true, force: true });
+const chunkEntries = [
+  ...instrumentationPackages.map((pkg) => ({ in: writeEntry(entriesDir, `instrumentations/${shortName(pkg)}`, `module.exports = require(${JSON.stringify(pkg)});\n`), out: `instrumentations/${shortName(pkg)}` })),
+  ...Object.entries(EXPORTER_CHUNKS).map(([chunk, packages]) => ({
+    in: writeEntry(
+      entriesDir,
+      chunk,
+      packages.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`).join('\n') + '\n',
+    ),
+    out: chunk,
+  })),
+];
+const registryKeys = new Set();
+await build({ ...common, entryPoints: chunkEntries, outdir: join(outDir, 'lib'), plugins: [debugStub, sharedFromCore(coreFiles, registryKeys)] });
+rmSync(entriesDir, { recursive: true, force: true });
+
+// 3. The core again, now with the registry of what the chunks take from it.
+await buildCore([...registryKeys].sort());
 await bundleImportInTheMiddle(join(depsDir, 'node_modules/import-in-the-middle'), join(outDir, 'lib/node_modules/import-in-the-middle'));
 
-async function bundleImportInTheMiddle(from, to) {
-  const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
-  mkdirSync(join(to, 'lib'), { recursive: true });
-  copyFileSync(join(from, 'lib/register.js'), join(to, 'lib/register.js'));
-  for (const license of ['LICENSE', 'NOTICE']) if (existsSync(join(from, license))) copyFileSync(join(from, license), join(to, license));
-  await build({
-    ...common,
-    entryPoints: [join(from, 'index.js')],
-    outfile: join(to, 'index.js'),
-    format: 'cjs',
-    target: `node${entry.oldestNode}`,
-    external: ['./lib/register', './lib/register.js'],
-  });
-  if (entry.esm) {
-    await build({
-      ...common,
-      entryPoints: [join(from, 'hook.mjs')],
-      outfile: join(to, 'hook.mjs'),
-      format: 'esm',
-      target: `node${entry.oldestNode}`,
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    });
-  }
-  writeFileSync(join(to, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, license: manifest.license, main: 'index.js' }, null, 2) + '\n');
-}
 writeFileSync(
   join(outDir, 'package.json'),
   JSON.stringify({ name: buildInfo.imageName, version: distributionVersion, private: true, type: 'commonjs', engines: { node: entry.nodeRange }, sdkLine: entry.sdkLine }, null, 2) + '\n',
 );
-console.log(`bundled node${major} (SDK ${entry.sdkLine}) into ${outDir} in ${Date.now() - started} ms`);
+const unknown = instrumentationPackages.filter((pkg) => patchedModules[pkg] === null);
+if (unknown.length) console.log(`note: created at start-up, their patched modules could not be read at build time: ${unknown.map(shortName).join(', ')}`);
+console.log(`bundled node${major} (SDK ${entry.sdkLine}) into ${outDir} in ${Date.now() - started} ms; ${registryKeys.size} modules shared between core and chunks`);
