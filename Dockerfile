@@ -52,7 +52,9 @@ RUN --mount=type=secret,id=npm_ca,required=false \
     if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
     if [ "$NPM_OFFLINE" = true ]; then cache="--offline --cache /npm-cache"; else cache=""; fi; \
     cd tools/bundle && npm ci --no-audit --no-fund --ignore-scripts $cache
-COPY package.json ./
+# tsconfig.json too: esbuild reads it (strict → "use strict", target → class-field semantics),
+# so without it the image's bundle differs from the staged tree that the tests run.
+COPY package.json tsconfig.json ./
 COPY node-versions/versions.json node-versions/
 COPY tools/bundle/bundle.mjs tools/bundle/instrumentation-modules.cjs tools/bundle/
 COPY src src
