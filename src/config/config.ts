@@ -1,4 +1,4 @@
-import { EnvReader, type Env } from './env-reader';
+import { EnvReader, listSome, Prose, type Env } from './env-reader';
 import { readOtlpTarget, type OtlpTarget } from './otlp-target';
 import { parseSamplingRules, type SamplingRule } from '../sampler/sampling-rules';
 import { parseDropRules, type DropRule } from '../processor/drop-rules';
@@ -153,7 +153,7 @@ function parseRules<T>(read: EnvReader, name: string, parse: (value: string) => 
   if (value === undefined) return [];
   const { rules, malformed } = parse(value);
   if (malformed.length > 0) {
-    read.invalid(name, `malformed rule ${malformed.map((m) => JSON.stringify(m)).join(', ')}`, rules.length ? 'the well-formed rules only' : 'no rules');
+    read.invalid(name, `malformed rule ${listSome(malformed)}`, new Prose(rules.length ? 'the well-formed rules only' : 'no rules'));
   }
   return rules;
 }

@@ -84,11 +84,12 @@ export class EnvReader {
     const value = this.raw(name);
     if (value === undefined) return [...fallback];
     const entries = splitList(value).map((entry) => entry.toLowerCase());
-    const known = entries.filter((entry): entry is T => (allowed as readonly string[]).includes(entry));
+    // Named twice is meant once (two readers would export everything twice).
+    const known = [...new Set(entries.filter((entry): entry is T => (allowed as readonly string[]).includes(entry)))];
     const unknown = entries.filter((entry) => !(allowed as readonly string[]).includes(entry));
     if (unknown.length > 0) {
       const kept = known.length > 0 ? known : [...fallback];
-      this.invalid(name, `unknown ${unknown.map((u) => JSON.stringify(truncate(u))).join(', ')}; expected ${allowed.join(', ')}`, kept);
+      this.invalid(name, `unknown ${listSome(unknown)}; expected ${allowed.join(', ')}`, kept);
       return kept;
     }
     return known.length > 0 ? known : [...fallback];
@@ -115,7 +116,7 @@ export class EnvReader {
       result[key] = decoded;
     }
     if (bad.length > 0) {
-      this.invalid(name, `malformed entr${bad.length === 1 ? 'y' : 'ies'} ${bad.map((b) => JSON.stringify(truncate(b))).join(', ')}, expected key=value`, 'the well-formed entries only');
+      this.invalid(name, `malformed entr${bad.length === 1 ? 'y' : 'ies'} ${listSome(bad)}, expected key=value`, new Prose('the well-formed entries only'));
     }
     return result;
   }
@@ -133,11 +134,23 @@ function percentDecode(value: string): string | undefined {
   }
 }
 
+/** At most three entries, each shortened: a warning stays one readable line whatever the input. */
+export function listSome(entries: readonly string[]): string {
+  const shown = entries.slice(0, 3).map((entry) => JSON.stringify(truncate(entry)));
+  return entries.length > 3 ? `${shown.join(', ')} and ${entries.length - 3} more` : shown.join(', ');
+}
+
 function truncate(value: string): string {
   return value.length > 120 ? `${value.slice(0, 117)}...` : value;
 }
 
+/** Words for what is used instead, not a value. */
+export class Prose {
+  constructor(readonly text: string) {}
+}
+
 function describe(value: unknown): string {
+  if (value instanceof Prose) return value.text;
   if (typeof value === 'string') return value === '' ? 'nothing' : JSON.stringify(value);
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : JSON.stringify(value.join(','));
   return String(value);

@@ -1,4 +1,4 @@
-import type { EnvReader } from './env-reader';
+import { Prose, type EnvReader } from './env-reader';
 
 export type OtlpProtocol = 'grpc' | 'http/protobuf';
 export type Signal = 'traces' | 'metrics' | 'logs';
@@ -40,15 +40,10 @@ export function readOtlpTarget(env: EnvReader, signal: Signal): OtlpTarget {
 
   const signalEndpoint = env.raw(specific + 'ENDPOINT');
   const generalEndpoint = env.raw(general + 'ENDPOINT');
-  let url: string;
-  if (signalEndpoint !== undefined) {
-    url = validUrl(env, specific + 'ENDPOINT', signalEndpoint) ?? defaultUrl(protocol, signal);
-  } else if (generalEndpoint !== undefined) {
-    const base = validUrl(env, general + 'ENDPOINT', generalEndpoint);
-    url = base === undefined ? defaultUrl(protocol, signal) : protocol === 'grpc' ? base : joinPath(base, HTTP_PATH[signal]);
-  } else {
-    url = defaultUrl(protocol, signal);
-  }
+  // An invalid per-signal endpoint falls back to the general one, then to the default.
+  const fromSignal = signalEndpoint === undefined ? undefined : validUrl(env, specific + 'ENDPOINT', signalEndpoint, generalEndpoint !== undefined);
+  const base = fromSignal === undefined && generalEndpoint !== undefined ? validUrl(env, general + 'ENDPOINT', generalEndpoint, false) : undefined;
+  const url = fromSignal ?? (base === undefined ? defaultUrl(protocol, signal) : protocol === 'grpc' ? base : joinPath(base, HTTP_PATH[signal]));
 
   const headers = { ...env.keyValues(general + 'HEADERS'), ...env.keyValues(specific + 'HEADERS') };
   const timeoutMs = env.number(pick('TIMEOUT'), 10_000, { min: 1, max: 600_000 });
@@ -64,13 +59,13 @@ function joinPath(base: string, path: string): string {
   return base.endsWith('/') ? base + path : `${base}/${path}`;
 }
 
-function validUrl(env: EnvReader, name: string, value: string): string | undefined {
+function validUrl(env: EnvReader, name: string, value: string, generalFallback: boolean): string | undefined {
   try {
     const parsed = new URL(value);
     if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return value;
   } catch {
     // fall through to the warning
   }
-  env.invalid(name, 'expected an http:// or https:// URL', 'the default endpoint');
+  env.invalid(name, 'expected an http:// or https:// URL', new Prose(generalFallback ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : 'the default endpoint'));
   return undefined;
 }

@@ -30,7 +30,7 @@ export class Redactor {
   private readonly kinds = new Map<string, KeyKind>();
 
   constructor(keys: readonly string[], private readonly sanitizeDbStatements: boolean) {
-    this.secretNames = new Set(keys.map((k) => k.toLowerCase()));
+    this.secretNames = new Set(keys.map(normalName));
   }
 
   /** Rewrites secret values of `attributes` in place. */
@@ -61,7 +61,7 @@ export class Redactor {
     for (let i = 0; i < params.length; i++) {
       const param = params[i]!;
       const eq = param.indexOf('=');
-      const name = safeDecode(eq < 0 ? param : param.slice(0, eq)).toLowerCase();
+      const name = normalName(safeDecode(eq < 0 ? param : param.slice(0, eq)));
       if (this.secretNames.has(name)) {
         params[i] = `${param.slice(0, eq < 0 ? param.length : eq)}=${REDACTED}`;
         changed = true;
@@ -83,8 +83,8 @@ export class Redactor {
     if (URL_KEYS.has(key)) return KeyKind.Url;
     if (DB_STATEMENT_KEYS.has(key)) return this.sanitizeDbStatements ? KeyKind.DbStatement : KeyKind.Plain;
     const header = HEADER_PREFIX.exec(key);
-    const name = header ? header[1]!.replace(/_/g, '-') : key.slice(key.lastIndexOf('.') + 1);
-    return this.secretNames.has(name.toLowerCase()) ? KeyKind.Secret : KeyKind.Plain;
+    const name = header ? header[1]! : key.slice(key.lastIndexOf('.') + 1);
+    return this.secretNames.has(normalName(name)) ? KeyKind.Secret : KeyKind.Plain;
   }
 }
 
@@ -93,6 +93,14 @@ const SQL_LITERAL = /'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|\b\d+(?:\.\d+)?\b
 /** Replaces string and number literals of a SQL statement with `?`. */
 export function sanitizeSql(statement: string): string {
   return statement.replace(SQL_LITERAL, '?');
+}
+
+/**
+ * Header attributes spell `x-api-key` as `x_api_key` in some SDK versions, and
+ * `access_token` is a query parameter: names compare lower-cased with `_` as `-`.
+ */
+function normalName(name: string): string {
+  return name.toLowerCase().replace(/_/g, '-');
 }
 
 function safeDecode(text: string): string {

@@ -60,6 +60,8 @@ export class CustomSpanProcessor implements SpanProcessor {
       // line; writing them here, before the batch processor copies them, is
       // the cheapest way to enrich a finished span.
       attributes = span.attributes as Record<string, unknown>;
+      // Both conventions first, so a drop rule written in either matches.
+      if (span.kind === SpanKind.SERVER || span.kind === SpanKind.CLIENT) harmonizeHttpAttributes(attributes);
       if (this.options.dropRules.length > 0 && matchesDropRule(this.options.dropRules, span.name, attributes as never)) {
         return;
       }
@@ -67,7 +69,6 @@ export class CustomSpanProcessor implements SpanProcessor {
       durationMs = span.duration[0] * 1e3 + span.duration[1] / 1e6;
       if (durationMs > this.slowThresholdMs) attributes['custom.slow_operation'] = true;
       if (span.status.code === SpanStatusCode.ERROR) attributes['custom.error_processed'] = true;
-      if (span.kind === SpanKind.SERVER || span.kind === SpanKind.CLIENT) harmonizeHttpAttributes(attributes);
       this.redactor.redactAttributes(attributes);
       for (const event of span.events) {
         if (event.attributes) this.redactor.redactAttributes(event.attributes as Record<string, unknown>);

@@ -16,7 +16,8 @@ export function parseSamplingRules(value: string): { rules: SamplingRule[]; malf
   const malformed: string[] = [];
   for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
     const eq = entry.lastIndexOf('=');
-    const ratio = eq > 0 ? Number(entry.slice(eq + 1).trim()) : NaN;
+    const ratioText = eq > 0 ? entry.slice(eq + 1).trim() : '';
+    const ratio = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(ratioText) ? Number(ratioText) : NaN;
     const target = eq > 0 ? entry.slice(0, eq).trim().split(/\s+/) : [];
     if (!(ratio >= 0 && ratio <= 1) || target.length === 0 || target.length > 2) {
       malformed.push(entry);

@@ -199,3 +199,23 @@ describe('parseConfig rejects', () => {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+describe('review findings', () => {
+  it('reads an exporter named twice as once', () => {
+    expect(parseConfig({ OTEL_METRICS_EXPORTER: 'otlp,otlp,prometheus,prometheus' }).config.metrics.exporters).toEqual(['otlp', 'prometheus']);
+  });
+
+  it('describes a fallback in words, without quotes', () => {
+    const { warnings } = parseConfig({ CUSTOM_OTEL_SAMPLING_RULES: '/ok=1,bad', OTEL_RESOURCE_ATTRIBUTES: 'a=1,novalue' });
+    expect(warnings).toContain('CUSTOM_OTEL_SAMPLING_RULES="/ok=1,bad" is invalid (malformed rule "bad"); using the well-formed rules only instead');
+    expect(warnings).toContain('OTEL_RESOURCE_ATTRIBUTES="a=1,novalue" is invalid (malformed entry "novalue", expected key=value); using the well-formed entries only instead');
+  });
+
+  it('keeps a warning about a huge value to one short line', () => {
+    const huge = Array.from({ length: 5000 }, (_, i) => `bad-entry-${i}`).join(',');
+    const { warnings } = parseConfig({ OTEL_PROPAGATORS: huge, OTEL_RESOURCE_ATTRIBUTES: huge, CUSTOM_OTEL_DROP_SPANS: huge.replace(/,/g, '=,') + '=' });
+    expect(warnings).toHaveLength(3);
+    for (const warning of warnings) expect(warning.length).toBeLessThan(1000);
+    expect(warnings.join('\n')).toContain('and 4997 more');
+  });
+});

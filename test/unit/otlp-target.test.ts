@@ -103,3 +103,11 @@ describe('OTLP protocol, timeout, compression and headers', () => {
     expect(tooLong.warnings).toEqual(['OTEL_EXPORTER_OTLP_TIMEOUT="600001" is invalid (expected a value from 1 to 600000); using 10000 instead']);
   });
 });
+
+describe('an invalid per-signal endpoint', () => {
+  it('falls back to OTEL_EXPORTER_OTLP_ENDPOINT, and says so', () => {
+    const result = target({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4317', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4317' }, 'traces');
+    expect(result.url).toBe('http://otel:4317');
+    expect(result.warnings).toEqual(['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector:4317" is invalid (expected an http:// or https:// URL); using OTEL_EXPORTER_OTLP_ENDPOINT instead']);
+  });
+});

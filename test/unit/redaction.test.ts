@@ -171,3 +171,17 @@ describe('SQL statements', () => {
     expect(sanitizeSql("INSERT INTO logs (msg) VALUES ('a\\'b')")).toBe('INSERT INTO logs (msg) VALUES (?)');
   });
 });
+
+describe('secret names compare with `_` and `-` alike', () => {
+  it.each(['access_token', 'client_secret', 'session_id', 'x_api_key'])('redacts the header attribute http.request.header.%s', (name) => {
+    expect(redacted({ [`http.request.header.${name}`]: ['v'] })[`http.request.header.${name}`]).toEqual([R]);
+  });
+
+  it('redacts a custom key written with `_` in headers and in query parameters, spelled either way', () => {
+    const r = redactor(['my_token']);
+    expect(redacted({ 'http.request.header.my-token': ['v'], 'url.full': 'http://h/p?my-token=a&my_token=b&x=1' }, r)).toEqual({
+      'http.request.header.my-token': [R],
+      'url.full': `http://h/p?my-token=${R}&my_token=${R}&x=1`,
+    });
+  });
+});

@@ -52,3 +52,9 @@ describe('matchSamplingRule', () => {
     expect(matchSamplingRule(rules, 'get', '/api/orders')?.ratio).toBe(0.1);
   });
 });
+
+describe('parseSamplingRules rejects ratios that are not decimal numbers', () => {
+  it.each(['/api=', '/api= ', '/c=0x1', '/c=1.5', '/c=-0.1', '/c=half'])('%s is malformed, not a rule', (value) => {
+    expect(parseSamplingRules(value)).toEqual({ rules: [], malformed: [value.trim()] });
+  });
+});

@@ -182,3 +182,12 @@ describe('CustomSpanProcessor flush and shutdown', () => {
   });
 });
 
+
+describe('drop rules see both HTTP semantic conventions', () => {
+  it('drops a span with only the old http.method when the rule names http.request.method', () => {
+    const { processor, next } = setup({ CUSTOM_OTEL_DROP_SPANS: 'http.request.method=OPTIONS' });
+    processor.onEnd(fakeSpan({ attributes: { 'http.method': 'OPTIONS', 'http.target': '/x' } }));
+    processor.onEnd(fakeSpan({ attributes: { 'http.method': 'GET', 'http.target': '/x' } }));
+    expect(next.ended.map((s) => s.attributes['http.method'])).toEqual(['GET']);
+  });
+});
