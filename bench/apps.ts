@@ -1,0 +1,11 @@
+/** The small apps every variant runs (same file, same Node). */
+import { join } from 'node:path';
+
+export const APPS_DIR = join(__dirname, 'apps');
+
+export const APPS = {
+  http: { title: 'node:http hello-world', script: join(APPS_DIR, 'http-hello.cjs') },
+  express: { title: 'express hello-world', script: join(APPS_DIR, 'express-hello.cjs') },
+} as const;
+export type AppName = keyof typeof APPS;
+export const APP_NAMES = Object.keys(APPS) as AppName[];

@@ -1,0 +1,172 @@
+/**
+ * Benchmark 4a, run as its own process under the Node being measured
+ * (`node --import tsx bench/span-pipeline-micro.ts`): the cost per span of our
+ * sampler (CustomSampler.shouldSample) and our processor
+ * (CustomSpanProcessor.onEnd with a no-op next), on real ended SDK spans of an
+ * HTTP server request with 15 attributes, configured as the operator runs it.
+ * Spans for a round are made first (untimed), then the round is timed.
+ * Prints one JSON line: medians over the rounds, in ns per span.
+ *
+ * Env: BENCH_SPANS_PER_ROUND, BENCH_WARMUP_ROUNDS, BENCH_ROUNDS.
+ */
+import { ROOT_CONTEXT, SpanKind, type Attributes } from '@opentelemetry/api';
+import { BasicTracerProvider, SamplingDecision, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { randomBytes } from 'node:crypto';
+import { parseConfig } from '../src/config/config';
+import { Diagnostics } from '../src/diagnostics';
+import { RequestMetrics } from '../src/metrics/request-metrics';
+import { CustomSpanProcessor } from '../src/processor/span-processor';
+import { CustomSampler, samplingPolicy } from '../src/sampler/custom-sampler';
+import { median } from './statistics';
+
+function positiveInteger(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${text}" is not a positive integer`);
+  return value;
+}
+
+const SPANS = positiveInteger('BENCH_SPANS_PER_ROUND', 20_000);
+const WARMUP = positiveInteger('BENCH_WARMUP_ROUNDS', 5);
+const ROUNDS = positiveInteger('BENCH_ROUNDS', 15);
+
+// The operator's environment, as the instrumented app sees it.
+const { config } = parseConfig({
+  OTEL_SERVICE_NAME: 'bench',
+  OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+  OTEL_PROPAGATORS: 'tracecontext,baggage',
+  OTEL_METRICS_EXPORTER: 'otlp',
+});
+const quiet = new Diagnostics(() => undefined);
+const decision = { notRecord: SamplingDecision.NOT_RECORD, recordAndSample: SamplingDecision.RECORD_AND_SAMPLED };
+const sampler = new CustomSampler(samplingPolicy(config), config.sampling.maxTracesPerSecond, decision, 'bench');
+const noopNext: SpanProcessor = { onStart: () => undefined, onEnd: () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined };
+const processor = new CustomSpanProcessor(noopNext, config.processor, '1.0.0', quiet, []);
+// The default deployment also derives request metrics from server spans (CUSTOM_OTEL_REQUEST_METRICS=true).
+const meterProvider = new MeterProvider({
+  readers: [new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 })],
+});
+const processorWithMetrics = new CustomSpanProcessor(noopNext, config.processor, '1.0.0', quiet, [new RequestMetrics(meterProvider.getMeter('bench'))]);
+
+/** What the HTTP instrumentation knows when the span starts (the sampler sees these). */
+function startAttributes(i: number): Attributes {
+  return {
+    'http.url': `http://orders.demo.svc:8080/api/orders/${i}?page=2&size=20`,
+    'http.host': 'orders.demo.svc:8080',
+    'net.host.name': 'orders.demo.svc',
+    'http.method': 'GET',
+    'http.scheme': 'http',
+    'http.target': `/api/orders/${i}?page=2&size=20`,
+    'http.user_agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+    'http.flavor': '1.1',
+    'net.transport': 'ip_tcp',
+  };
+}
+
+/** The six the instrumentation adds while the request runs: 15 in all. */
+function addResponseAttributes(span: { setAttribute(key: string, value: string | number): unknown }): void {
+  span.setAttribute('net.host.ip', '10.1.2.3');
+  span.setAttribute('net.host.port', 8080);
+  span.setAttribute('net.peer.ip', '10.1.7.9');
+  span.setAttribute('net.peer.port', 51234);
+  span.setAttribute('http.status_code', 200);
+  span.setAttribute('http.route', '/api/orders/:id');
+}
+
+const ended: ReadableSpan[] = [];
+const collect: SpanProcessor = { onStart: () => undefined, onEnd: (span) => void ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+const tracer = new BasicTracerProvider({ spanProcessors: [collect] }).getTracer('bench');
+
+/** Makes a round's spans, timing the SDK's own start-to-end for scale. */
+function makeSpans(count: number): { spans: ReadableSpan[]; sdkNs: number } {
+  ended.length = 0;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const span = tracer.startSpan('GET /api/orders/:id', { kind: SpanKind.SERVER, attributes: startAttributes(i) });
+    addResponseAttributes(span);
+    span.end();
+  }
+  const sdkNs = Number(process.hrtime.bigint() - started) / count;
+  const spans = ended.splice(0);
+  if (spans.length !== count || Object.keys(spans[0]!.attributes).length !== 15) {
+    throw new Error(`expected ${count} ended spans of 15 attributes, got ${spans.length} of ${Object.keys(spans[0]?.attributes ?? {}).length}`);
+  }
+  return { spans, sdkNs };
+}
+
+/**
+ * Wall-clock and CPU time per span. On a shared machine the wall clock also
+ * counts time this thread waited for a core; CPU time (user + system of the
+ * process, GC threads included) does not.
+ */
+function timePerSpan(count: number, body: () => void): { wallNs: number; cpuNs: number } {
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  body();
+  const wallNs = Number(process.hrtime.bigint() - started) / count;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wallNs, cpuNs: ((cpu.user + cpu.system) * 1000) / count };
+}
+
+const figures = {
+  samplerNs: [] as number[],
+  processorNs: [] as number[],
+  processorWithMetricsNs: [] as number[],
+  samplerCpuNs: [] as number[],
+  processorCpuNs: [] as number[],
+  processorWithMetricsCpuNs: [] as number[],
+  sdkSpanNs: [] as number[],
+};
+const traceIds = Array.from({ length: SPANS }, () => randomBytes(16).toString('hex'));
+const samplerInputs = Array.from({ length: SPANS }, (_, i) => startAttributes(i));
+let sampled = 0;
+
+for (let round = 0; round < WARMUP + ROUNDS; round++) {
+  const measured = round >= WARMUP;
+  const samplerNs = timePerSpan(SPANS, () => {
+    for (let i = 0; i < SPANS; i++) {
+      if (sampler.shouldSample(ROOT_CONTEXT, traceIds[i]!, 'GET', SpanKind.SERVER, samplerInputs[i]!, []).decision === SamplingDecision.RECORD_AND_SAMPLED) sampled++;
+    }
+  });
+  const first = makeSpans(SPANS);
+  const processorNs = timePerSpan(SPANS, () => {
+    for (const span of first.spans) processor.onEnd(span);
+  });
+  const second = makeSpans(SPANS);
+  const processorWithMetricsNs = timePerSpan(SPANS, () => {
+    for (const span of second.spans) processorWithMetrics.onEnd(span);
+  });
+  if (measured) {
+    figures.samplerNs.push(samplerNs.wallNs);
+    figures.processorNs.push(processorNs.wallNs);
+    figures.processorWithMetricsNs.push(processorWithMetricsNs.wallNs);
+    figures.samplerCpuNs.push(samplerNs.cpuNs);
+    figures.processorCpuNs.push(processorNs.cpuNs);
+    figures.processorWithMetricsCpuNs.push(processorWithMetricsNs.cpuNs);
+    figures.sdkSpanNs.push(first.sdkNs, second.sdkNs);
+  }
+  // The processor must really have worked on the spans: enriched, harmonised and redacted-checked.
+  const probe = first.spans[0]!.attributes;
+  if (probe['custom.processed'] !== true || probe['http.request.method'] !== 'GET' || probe['url.path'] === undefined) {
+    throw new Error(`the processor did not enrich the spans: ${JSON.stringify(probe)}`);
+  }
+}
+if (sampled !== SPANS * (WARMUP + ROUNDS)) throw new Error(`the sampler sampled ${sampled} of ${SPANS * (WARMUP + ROUNDS)} root server spans under parentbased_always_on`);
+
+void meterProvider.shutdown();
+process.stdout.write(
+  JSON.stringify({
+    node: process.version,
+    spansPerRound: SPANS,
+    rounds: ROUNDS,
+    samplerNs: median(figures.samplerNs),
+    processorNs: median(figures.processorNs),
+    processorWithMetricsNs: median(figures.processorWithMetricsNs),
+    samplerCpuNs: median(figures.samplerCpuNs),
+    processorCpuNs: median(figures.processorCpuNs),
+    processorWithMetricsCpuNs: median(figures.processorWithMetricsCpuNs),
+    sdkSpanNs: median(figures.sdkSpanNs),
+  }) + '\n',
+);
