@@ -27,6 +27,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          // Builds the 18, 20 and 22 images once for every file (a few minutes cold).
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          testTimeout: 10 * 60_000,
+          hookTimeout: 20 * 60_000,
+          // One file at a time: they share the engine, the images and 2 cores.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'matrix',
           include: ['test/matrix/**/*.test.ts'],
           testTimeout: 60_000,
