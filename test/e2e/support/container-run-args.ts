@@ -56,6 +56,10 @@ export function securityArgs(context: V1SecurityContext | undefined, imageUser: 
   for (const capability of sc.capabilities?.drop ?? []) args.push('--cap-drop', capability);
   for (const capability of sc.capabilities?.add ?? []) args.push('--cap-add', capability);
   if (sc.readOnlyRootFilesystem) args.push('--read-only');
+  // RuntimeDefault is what docker applies anyway: its default seccomp profile.
+  const seccomp = sc.seccompProfile?.type;
+  if (seccomp === 'Unconfined') args.push('--security-opt', 'seccomp=unconfined');
+  else if (seccomp !== undefined && seccomp !== 'RuntimeDefault') throw new Error(`${container}: seccompProfile ${seccomp} is not translated`);
   return args;
 }
 
