@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'reliability',
           include: ['test/reliability/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts', 'test/reliability/support/figures-setup.ts'],
+          globalSetup: ['test/support/global-setup.ts', 'test/reliability/support/prerequisites-setup.ts', 'test/reliability/support/figures-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
           // One file at a time: the figures are timings on a 2-core machine.
