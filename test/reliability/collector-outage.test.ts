@@ -1,0 +1,172 @@
+/**
+ * The collector goes away while the app is under a fixed load of 200
+ * requests/s: first its port is closed, then it answers only after 10 s,
+ * then it is back. The app must not notice: no failed request, tail latency
+ * as with the collector up, bounded memory, lost spans counted in a periodic
+ * summary (never a line per span), export resumed soon after the collector
+ * is back.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { operatorEnv, startApp, type AppProcess } from '../support/app-process';
+import { stagedEntry } from '../support/staged-tree';
+import { runFixedRateLoad, type LoadResult } from './support/fixed-rate-load';
+import { sampleResident, residentMiB } from './support/process-memory';
+import { distributionLines, repeatedLines, summaryCounts } from './support/diagnostics-lines';
+import { timeWhen } from './support/polling';
+import { recordFigures } from './support/figures';
+
+const FIXTURE = join(__dirname, '../fixtures/express-app');
+const RATE = 200;
+const PHASE_MS = 20_000;
+const DELAY_MS = 10_000;
+// Latency is judged against the uninstrumented app under the same load at
+// the same time, so load from elsewhere on this shared 2-core machine hits
+// both. The brief asks for the outage p99 within 10 % of the collector-up
+// p99. Measured here with other work running: the median ratio
+// (instrumented ÷ uninstrumented) holds to a few per cent from phase to
+// phase, so it is held to 10 % (+0.05); the p99 ratio swings between 1.1 and
+// 3.4 from one 10-s window to the next with the collector up all along, so
+// 10 % cannot be asserted honestly. The p99 is held only to a stall bound:
+// at most 250 ms above the uninstrumented app's p99 in the same phase (an
+// export path that blocked the event loop would break it). The measured
+// ratios are written to FIGURES.md.
+const P50_RATIO = 1.1;
+const P50_SLACK = 0.05;
+const P99_EXCESS_LIMIT_MS = 250;
+const RSS_GROWTH_LIMIT_MIB = 30;
+const RESUME_LIMIT_MS = 10_000;
+
+interface Phase {
+  app: LoadResult;
+  control: LoadResult;
+}
+
+const phaseOf = (span: ReceivedSpan) => /(?:^|&)phase=(\w+)/.exec(String(span.attributes['url.query'] ?? ''))?.[1];
+
+describe('collector outage under a fixed load', () => {
+  let receiver: OtlpReceiver | undefined;
+  let app: AppProcess | undefined;
+  let control: AppProcess | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await control?.stop();
+    await receiver?.close();
+  });
+
+  it('serves every request, keeps latency and memory, counts lost spans once a minute and resumes export', async () => {
+    receiver = await OtlpReceiver.start();
+    const collectorPort = receiver.grpcPort;
+    app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_METRIC_EXPORT_INTERVAL: '5000' }), { cwd: FIXTURE });
+    // The same app without instrumentation, under the same load at the same
+    // time: whatever else the machine does hits both, so comparing each
+    // phase with it cancels most of the noise of a shared 2-core machine.
+    control = await startApp(join(FIXTURE, 'server.cjs'), {}, { cwd: FIXTURE });
+    const load = async (phase: string, durationMs = PHASE_MS): Promise<Phase> => {
+      const [instrumented, bare] = await Promise.all([
+        runFixedRateLoad({ port: app!.port, path: `/hello?phase=${phase}`, rate: RATE, durationMs }),
+        runFixedRateLoad({ port: control!.port, path: `/hello?phase=${phase}`, rate: RATE, durationMs }),
+      ]);
+      return { app: instrumented, control: bare };
+    };
+
+    // Warm-up (JIT, sockets, first exports), not measured.
+    const warmup = await load('warmup', 5_000);
+    const baseline = await load('baseline');
+    await receiver.waitForSpans((spans) => spans.filter((s) => phaseOf(s) === 'baseline').length >= baseline.app.ok, 15_000, 'every baseline server span');
+    const baselineTraces = new Set(receiver.spans.filter((s) => phaseOf(s) === 'baseline').map((s) => s.traceId));
+    const spansPerRequest = receiver.spans.filter((s) => baselineTraces.has(s.traceId)).length / baselineTraces.size;
+    const rssBefore = residentMiB(app.child.pid!);
+    const rss = sampleResident(app.child.pid!);
+    let received = 0;
+
+    // 1. The collector's port is closed.
+    received += receiver.spans.length;
+    await receiver.close();
+    const down = await load('down');
+
+    // 2. The collector is back on the same port but answers only after 10 s.
+    receiver = await OtlpReceiver.start({ grpcPort: collectorPort });
+    const reopenedAt = Date.now();
+    receiver.behaviour = { kind: 'delay', ms: DELAY_MS };
+    const delayedRun = load('delayed');
+    // An export call reaching the delaying receiver is seen only when answered, DELAY_MS later.
+    const firstDelayedAnswer = await timeWhen(() => receiver!.requests.traces > 0, PHASE_MS + DELAY_MS + 5_000, 'a trace export reaching the reopened port').catch(() => undefined);
+    const delayed = await delayedRun;
+
+    // 3. The slow collector is restarted and answers at once again. (Its
+    // graceful stop first answers the calls it holds, up to 10 s.)
+    const backRun = load('back');
+    received += receiver.spans.length;
+    await receiver.close();
+    receiver = await OtlpReceiver.start({ grpcPort: collectorPort });
+    const backAt = Date.now();
+    const resumedAt = await timeWhen(() => receiver!.spans.some((s) => phaseOf(s) === 'back'), PHASE_MS, 'a span of a request made after the collector came back');
+    const back = await backRun;
+    const rssSamples = rss.stop();
+    const rssMax = Math.max(...rssSamples);
+
+    await app.stop('SIGTERM');
+    received += receiver.spans.length;
+    const stderr = app.stderr();
+    const lines = distributionLines(stderr);
+    const summaries = lines.filter((l) => l.includes('in the last minute: '));
+    const counted = summaryCounts(stderr);
+    const queueDrops = lines.reduce((n, l) => n + Number(/Dropped (\d+) spans because maxQueueSize reached/.exec(l)?.[1] ?? 0), 0);
+    const sentTotal = [warmup, baseline, down, delayed, back].reduce((n, r) => n + r.app.ok, 0);
+    const lostOverall = Math.round(sentTotal * spansPerRequest) - received;
+    const reconnectMs = firstDelayedAnswer === undefined ? undefined : firstDelayedAnswer - DELAY_MS - reopenedAt;
+    const phases: Array<[string, Phase]> = [['collector up (baseline)', baseline], ['port closed', down], ['answers after 10 s', delayed], ['restarted, answers at once', back]];
+    const excess = (p: Phase, q: 'p50' | 'p99') => p.app.latencyMs[q] / p.control.latencyMs[q];
+    const p50Bound = excess(baseline, 'p50') * P50_RATIO + P50_SLACK;
+    const p99Excess = (p: Phase) => p.app.latencyMs.p99 - p.control.latencyMs.p99;
+
+    recordFigures(
+      'collector-outage',
+      `Collector outage under load (${RATE} requests/s, ${PHASE_MS / 1000} s per phase; the same app uninstrumented under the same load alongside)`,
+      [
+        ...phases.map(([name, p]) => ({ name: `${name}: requests sent / failed`, value: `${p.app.sent} / ${p.app.failed}`, bound: 'failed = 0' })),
+        ...phases.map(([name, p]) => ({
+          name: `${name}: latency p50 / p99 / max, instrumented | uninstrumented`,
+          value: `${p.app.latencyMs.p50} / ${p.app.latencyMs.p99} / ${p.app.latencyMs.max} | ${p.control.latencyMs.p50} / ${p.control.latencyMs.p99} / ${p.control.latencyMs.max} ms`,
+          bound: 'reported',
+        })),
+        ...phases.map(([name, p]) => ({
+          name: `${name}: instrumented ÷ uninstrumented, p50 / p99`,
+          value: `${excess(p, 'p50').toFixed(2)} / ${excess(p, 'p99').toFixed(2)}`,
+          bound: p === baseline ? 'reference (p50 ratio)' : `p50 ≤ ${p50Bound.toFixed(2)} (baseline ×${P50_RATIO} + ${P50_SLACK}); p99 reported`,
+        })),
+        ...phases.map(([name, p]) => ({
+          name: `${name}: p99 instrumented − uninstrumented`,
+          value: `${p99Excess(p).toFixed(1)} ms`,
+          bound: `≤ ${P99_EXCESS_LIMIT_MS} ms (10 % is below this machine's noise)`,
+        })),
+        { name: 'RSS after baseline → max during outage and recovery', value: `${rssBefore.toFixed(1)} → ${rssMax.toFixed(1)} MiB (+${(rssMax - rssBefore).toFixed(1)})`, bound: `growth ≤ ${RSS_GROWTH_LIMIT_MIB} MiB` },
+        { name: 'spans per request', value: spansPerRequest.toFixed(2), bound: 'reported' },
+        { name: 'spans lost overall (sent × spans per request − received)', value: String(lostOverall), bound: 'reported' },
+        { name: 'lost spans counted in the summaries', value: Object.entries(counted).map(([k, n]) => `${k}: ${n}`).join('; ') || 'none', bound: 'reported' },
+        { name: 'spans dropped by the full export queue (SDK warnings)', value: String(queueDrops), bound: 'reported' },
+        { name: '"in the last minute" summary lines', value: String(summaries.length), bound: '1 or 2 (one a minute, one at exit)' },
+        { name: 'all [custom-otel] lines on stderr', value: String(lines.length), bound: 'no line repeated' },
+        { name: 'port reopened after 20 s closed → first export reaching it', value: reconnectMs === undefined ? 'never' : `${(reconnectMs / 1000).toFixed(1)} s`, bound: 'reported (gRPC reconnect back-off)' },
+        { name: 'collector restarted → first span of a fresh request received', value: `${((resumedAt - backAt) / 1000).toFixed(1)} s`, bound: `≤ ${RESUME_LIMIT_MS / 1000} s` },
+      ],
+      lines.map((l) => `stderr: \`${l.length > 300 ? `${l.slice(0, 300)}…` : l}\``),
+    );
+
+    for (const [name, p] of phases) {
+      expect(p.app.failed, `${name}: ${p.app.errorSamples.join(', ')}`).toBe(0);
+      expect(p.control.failed, `${name} (uninstrumented): ${p.control.errorSamples.join(', ')}`).toBe(0);
+    }
+    for (const [name, p] of phases.slice(1)) expect(excess(p, 'p50'), `${name}: p50 instrumented ÷ uninstrumented`).toBeLessThanOrEqual(p50Bound);
+    for (const [name, p] of phases) expect(p99Excess(p), `${name}: p99 instrumented − uninstrumented (ms)`).toBeLessThanOrEqual(P99_EXCESS_LIMIT_MS);
+    expect(rssMax - rssBefore).toBeLessThanOrEqual(RSS_GROWTH_LIMIT_MIB);
+    expect(lostOverall, 'the outage must have cost spans, or the test measured nothing').toBeGreaterThan(0);
+    expect(Object.values(counted).reduce((a, b) => a + b, 0) + queueDrops, 'lost spans are counted').toBeGreaterThan(0);
+    expect(summaries.length).toBeGreaterThanOrEqual(1);
+    expect(summaries.length).toBeLessThanOrEqual(2);
+    expect(repeatedLines(lines)).toEqual([]);
+    expect(resumedAt - backAt).toBeLessThanOrEqual(RESUME_LIMIT_MS);
+  });
+});
