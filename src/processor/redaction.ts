@@ -27,10 +27,14 @@ type Value = unknown;
 
 export class Redactor {
   private readonly secretNames: Set<string>;
+  /** Finds a secret parameter name in a query without splitting it: most queries hold none. */
+  private readonly secretParameter: RegExp;
   private readonly kinds = new Map<string, KeyKind>();
 
   constructor(keys: readonly string[], private readonly sanitizeDbStatements: boolean) {
     this.secretNames = new Set(keys.map(normalName));
+    const names = [...this.secretNames].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/-/g, '[-_]'));
+    this.secretParameter = new RegExp(`(?:^|[?&])(?:${names.join('|')})(?:=|&|#|$)`, 'gi');
   }
 
   /** Rewrites secret values of `attributes` in place. */
@@ -53,6 +57,8 @@ export class Redactor {
     if (result.includes('@')) result = result.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, `$1${REDACTED}@`);
     const queryStart = bareQuery ? (result.startsWith('?') ? 1 : 0) : result.indexOf('?');
     if (queryStart < 0 || result.indexOf('=', queryStart) < 0) return result;
+    // Percent-encoded names need the slow path; otherwise the pattern decides.
+    if (result.indexOf('%', queryStart) < 0 && !this.searchFrom(result, bareQuery ? 0 : queryStart)) return result;
     const hashAt = result.indexOf('#', queryStart);
     const queryEnd = hashAt < 0 ? result.length : hashAt;
     const offset = bareQuery ? queryStart : queryStart + 1;
@@ -68,6 +74,14 @@ export class Redactor {
       }
     }
     return changed ? result.slice(0, offset) + params.join('&') + result.slice(queryEnd) : result;
+  }
+
+  /** Whether a secret parameter name occurs in `text` from `start` on (no substring is made). */
+  private searchFrom(text: string, start: number): boolean {
+    this.secretParameter.lastIndex = start;
+    const found = this.secretParameter.test(text);
+    this.secretParameter.lastIndex = 0;
+    return found;
   }
 
   private kindOf(key: string): KeyKind {

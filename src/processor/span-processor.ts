@@ -19,7 +19,8 @@ export interface SpanObserver {
 
 export class CustomSpanProcessor implements SpanProcessor {
   private readonly redactor: Redactor;
-  private readonly staticAttributes: Array<[string, string | boolean]>;
+  private readonly staticKeys: string[];
+  private readonly staticValues: Array<string | boolean>;
   private readonly slowThresholdMs: number;
 
   constructor(
@@ -31,11 +32,13 @@ export class CustomSpanProcessor implements SpanProcessor {
   ) {
     this.redactor = new Redactor(options.redactKeys, options.sanitizeDbStatements);
     this.slowThresholdMs = options.slowThresholdMs;
-    this.staticAttributes = [
+    const constant: Array<[string, string | boolean]> = [
       ['custom.processed', true],
       ['custom.processor.version', distributionVersion],
       ...Object.entries(options.spanAttributes),
     ];
+    this.staticKeys = constant.map(([key]) => key);
+    this.staticValues = constant.map(([, value]) => value);
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -65,7 +68,7 @@ export class CustomSpanProcessor implements SpanProcessor {
       if (this.options.dropRules.length > 0 && matchesDropRule(this.options.dropRules, span.name, attributes as never)) {
         return;
       }
-      for (const [key, value] of this.staticAttributes) attributes[key] = value;
+      for (let i = 0; i < this.staticKeys.length; i++) attributes[this.staticKeys[i]!] = this.staticValues[i];
       durationMs = span.duration[0] * 1e3 + span.duration[1] / 1e6;
       if (durationMs > this.slowThresholdMs) attributes['custom.slow_operation'] = true;
       if (span.status.code === SpanStatusCode.ERROR) attributes['custom.error_processed'] = true;
