@@ -111,9 +111,9 @@ const keyValueSpec = (name: string): VariableSpec => ({
 /**
  * Header keys and values must be visible ASCII for gRPC and HTTP, so the
  * valid pool holds only those. A non-ASCII value or a key with a space is
- * accepted by the parser but then stops the whole distribution from starting
- * (grpc-js Metadata throws, the message does not name the variable): reported
- * to the lead, and left out of this pool until src/ warns about it instead.
+ * accepted by the parser without a warning, and then every export fails
+ * (grpc-js Metadata throws; the messages do not name the variable): reported
+ * to the lead, and left out of both pools until src/ warns about it at start.
  */
 const headersSpec = (name: string): VariableSpec => ({
   name,
