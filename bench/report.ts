@@ -13,6 +13,8 @@ import { RESOURCE_DETECTORS } from './variants';
 export interface ReportInput {
   command: string;
   date: Date;
+  /** The commit measured, and whether src/ differed from it. */
+  revision: string;
   machine: Machine;
   profile: BenchProfile;
   loadBefore: number;
@@ -167,6 +169,7 @@ export function renderReport(input: ReportInput): string {
     '',
     `- date: ${input.date.toISOString()}`,
     `- command: \`${input.command}\` (profile: ${input.profile.name}), took ${input.seconds.toFixed(0)} s`,
+    `- source: ${input.revision}`,
     `- machine: ${m.nproc} CPUs (nproc), ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory, ${m.cpuModel}, Linux ${m.kernel}`,
     `- 1-minute load average: ${input.loadBefore.toFixed(2)} before, ${input.loadAfter.toFixed(2)} after (other work shares this machine; a load above ${m.nproc} means runs waited for a core)`,
     `- Node versions: ${input.majors.map((entry) => (entry.result ? `v${entry.result.prepared.nodeVersion}` : `${entry.major}: not run`)).join(', ')}; load generator and runner: ${process.version}`,

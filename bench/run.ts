@@ -7,12 +7,24 @@
  * Progress goes to stderr. Exits 1 when a major could not be benchmarked
  * (its section then says why), 2 on a bad command line.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeMachine, loadAverage } from './machine';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options';
 import { renderReport, type ReportInput } from './report';
 import { runMajor } from './run-major';
+
+/** The commit under test; src/ edits not yet committed are flagged, since they are what was bundled. */
+function revision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'src') !== '';
+    return `git ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/' : ', src/ as committed'}`;
+  } catch (error) {
+    return `unknown (git failed: ${(error as Error).message.split('\n')[0]})`;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   let options: BenchOptions;
@@ -25,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const output = options.output ? resolve(options.output) : join(__dirname, 'RESULTS.md');
+  const source = revision();
   const loadBefore = loadAverage();
   const majors: ReportInput['majors'] = [];
   for (const major of options.majors) {
@@ -39,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
   const report = renderReport({
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
     date: new Date(),
+    revision: source,
     machine: describeMachine(),
     profile: options.profile,
     loadBefore,
