@@ -15,6 +15,7 @@ export class Diagnostics {
   private rank = RANK.info;
   private readonly seenKinds = new Set<string>();
   private readonly repeats = new Map<string, number>();
+  private readonly reported = new WeakSet<object>();
   private summaryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly write: (line: string) => void = (line) => process.stderr.write(line + '\n')) {}
@@ -45,6 +46,15 @@ export class Diagnostics {
     }
     this.repeats.set(kind, (this.repeats.get(kind) ?? 0) + 1);
     this.scheduleSummary();
+  }
+
+  /** Remembers an error already told, so the SDK's own report of it is not printed again. */
+  markReported(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.reported.add(error);
+  }
+
+  wasReported(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.reported.has(error);
   }
 
   /** Counts a number of lost items (spans, log records) for the periodic summary. */

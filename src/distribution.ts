@@ -4,14 +4,15 @@
  * logs, instrumentations, ESM hook, shutdown). Loaded by the entry point only
  * after it decided to start; every failure here is contained and reported.
  */
-import { context, diag, DiagLogLevel, metrics, propagation, trace, type DiagLogger } from '@opentelemetry/api';
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { parseConfig, type DistributionConfig } from './config/config';
-import { describeError, diagnostics, type Diagnostics } from './diagnostics';
+import { describeError, diagnostics } from './diagnostics';
+import { DIAG_LEVELS, sdkDiagLogger, sdkErrorHandler } from './sdk-diagnostics';
 import { buildInfo } from './build-info';
 import { sdkLine, type SdkLine } from './sdk-line';
 import { buildResource, processName, resourceAttributes } from './resource';
@@ -28,26 +29,6 @@ import { loadInstrumentations } from './instrumentations/load';
 import { hookedModuleNames, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
-
-const DIAG_LEVELS: Record<DistributionConfig['logLevel'], DiagLogLevel> = {
-  none: DiagLogLevel.NONE,
-  error: DiagLogLevel.ERROR,
-  warn: DiagLogLevel.WARN,
-  info: DiagLogLevel.INFO,
-  debug: DiagLogLevel.DEBUG,
-  verbose: DiagLogLevel.VERBOSE,
-  all: DiagLogLevel.ALL,
-};
-
-/** SDK messages go through our diagnostics: repeated ones are counted, not printed again. */
-function sdkDiagLogger(out: Diagnostics): DiagLogger {
-  const forward = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, ...args: unknown[]) => {
-    const text = [message, ...args.map((a) => describeError(a))].join(' ');
-    if (level === 'error' || level === 'warn') out.once(`sdk:${message.slice(0, 60)}`, level, text);
-    else out.log(level, text);
-  };
-  return { error: forward('error'), warn: forward('warn'), info: forward('info'), debug: forward('debug'), verbose: forward('debug') };
-}
 
 function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
   if (config.traces.exporter === 'none') return undefined;
@@ -77,7 +58,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     return;
   }
   diag.setLogger(sdkDiagLogger(diagnostics), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
-  setGlobalErrorHandler((error) => diagnostics.once(`sdk-error:${describeError(error).slice(0, 60)}`, 'warn', `telemetry error (the app is unaffected): ${describeError(error)}`));
+  setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

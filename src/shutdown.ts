@@ -34,7 +34,7 @@ export function installShutdownHooks(shutdown: () => Promise<void>, timeoutMs: n
   const finish = () => {
     if (!finishing) {
       const work = Promise.resolve().then(shutdown).catch((error) => {
-        diagnostics.log('warn', `shutdown failed: ${describeError(error)}`);
+        if (!diagnostics.wasReported(error)) diagnostics.log('warn', `shutdown failed: ${describeError(error)}`);
       });
       finishing = withTimeout(work, timeoutMs).then((outcome) => {
         if (outcome === 'timeout') diagnostics.log('warn', `telemetry not flushed within CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS=${timeoutMs}; exiting anyway`);

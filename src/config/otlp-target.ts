@@ -1,4 +1,4 @@
-import { Prose, type EnvReader } from './env-reader';
+import { listSome, Prose, type EnvReader } from './env-reader';
 
 export type OtlpProtocol = 'grpc' | 'http/protobuf';
 export type Signal = 'traces' | 'metrics' | 'logs';
@@ -45,10 +45,26 @@ export function readOtlpTarget(env: EnvReader, signal: Signal): OtlpTarget {
   const base = fromSignal === undefined && generalEndpoint !== undefined ? validUrl(env, general + 'ENDPOINT', generalEndpoint, false) : undefined;
   const url = fromSignal ?? (base === undefined ? defaultUrl(protocol, signal) : protocol === 'grpc' ? base : joinPath(base, HTTP_PATH[signal]));
 
-  const headers = { ...env.keyValues(general + 'HEADERS'), ...env.keyValues(specific + 'HEADERS') };
+  const headers = { ...sendableHeaders(env, general + 'HEADERS'), ...sendableHeaders(env, specific + 'HEADERS') };
   const timeoutMs = env.number(pick('TIMEOUT'), 10_000, { min: 1, max: 600_000 });
   const compression = env.oneOf(pick('COMPRESSION'), ['gzip', 'none'] as const, 'none');
   return { protocol, url, headers, timeoutMs, compression };
+}
+
+// What both gRPC metadata and HTTP accept: a token for the name, visible ASCII
+// (and spaces inside) for the value. Anything else fails every export later,
+// with an error that does not name the variable.
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
+
+function sendableHeaders(env: EnvReader, name: string): Record<string, string> {
+  const headers = env.keyValues(name);
+  const bad = Object.keys(headers).filter((key) => !HEADER_NAME.test(key) || !HEADER_VALUE.test(headers[key]!));
+  if (bad.length > 0) {
+    env.invalid(name, `header${bad.length === 1 ? '' : 's'} ${listSome(bad)} cannot be sent: names must be tokens, values visible ASCII`, new Prose('the other headers only'));
+    for (const key of bad) delete headers[key];
+  }
+  return headers;
 }
 
 function defaultUrl(protocol: OtlpProtocol, signal: Signal): string {

@@ -12,6 +12,7 @@ export const DEFAULT_REDACT_KEYS = [
   'sessionid', 'session_id',
 ];
 
+const EXCEPTION_TEXT_KEYS = ['exception.message', 'exception.stacktrace'];
 const URL_KEYS = new Set(['http.url', 'url.full', 'http.target', 'url.query', 'url.original', 'http.client.url']);
 const DB_STATEMENT_KEYS = new Set(['db.statement', 'db.query.text']);
 const HEADER_PREFIX = /^http\.(?:request|response)\.header\.(.+)$/;
@@ -47,6 +48,19 @@ export class Redactor {
         attributes[key] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
       } else if (typeof value === 'string') {
         attributes[key] = kind === KeyKind.Url ? this.redactUrl(value, key === 'url.query') : sanitizeSql(value);
+      }
+    }
+  }
+
+  /** Sanitises the status message and exception texts of a database span, as its statement is. */
+  sanitizeDbError(span: { status: { message?: string }; events: ReadonlyArray<{ attributes?: Record<string, unknown> }> }): void {
+    if (typeof span.status.message === 'string') (span.status as { message?: string }).message = sanitizeDbErrorText(span.status.message);
+    for (const event of span.events) {
+      const attributes = event.attributes;
+      if (!attributes) continue;
+      for (const key of EXCEPTION_TEXT_KEYS) {
+        const value = attributes[key];
+        if (typeof value === 'string') attributes[key] = sanitizeDbErrorText(value);
       }
     }
   }
@@ -115,6 +129,14 @@ export function sanitizeSql(statement: string): string {
  */
 function normalName(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
+}
+
+/**
+ * MySQL and MariaDB quote the rest of a rejected statement, unescaped, as
+ * `near '...' at line N`: its quotes cannot be paired, so all of it goes.
+ */
+export function sanitizeDbErrorText(text: string): string {
+  return sanitizeSql(text.replace(/near '[\s\S]*' at line (\d+)/, 'near ? at line $1'));
 }
 
 function safeDecode(text: string): string {

@@ -76,6 +76,11 @@ export class CustomSpanProcessor implements SpanProcessor {
       for (const event of span.events) {
         if (event.attributes) this.redactor.redactAttributes(event.attributes as Record<string, unknown>);
       }
+      // A database error quotes the statement, literals included, into the
+      // status and the exception event.
+      if (this.options.sanitizeDbStatements && (attributes['db.system'] !== undefined || attributes['db.system.name'] !== undefined)) {
+        this.redactor.sanitizeDbError(span);
+      }
     } catch (error) {
       this.diagnostics.once('processor', 'error', `span processing failed, such spans are dropped: ${describeError(error)}`);
       this.diagnostics.count('spans dropped by processing failures', 1);

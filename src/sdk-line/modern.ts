@@ -3,6 +3,7 @@ import * as resources from '@opentelemetry/resources';
 import type * as traceSdk from '@opentelemetry/sdk-trace-base';
 import type { SdkLine, SdkTracerProvider } from './types';
 import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
+import { DETECTION_TIME_LIMIT_MS, isPromiseLike, withTimeLimit } from './time-limit';
 
 export interface LineSpecific {
   setGlobalLoggerProvider: SdkLine['setGlobalLoggerProvider'];
@@ -25,6 +26,20 @@ const DETECTORS: Record<string, () => resources.ResourceDetector> = {
   container: () => loadContainerDetector() as resources.ResourceDetector,
 };
 
+function timeLimited(detector: resources.ResourceDetector): resources.ResourceDetector {
+  return {
+    detect: (config) => {
+      const detected = detector.detect(config);
+      if (!detected.attributes) return detected;
+      const attributes: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(detected.attributes)) {
+        attributes[key] = isPromiseLike(value) ? withTimeLimit(value, DETECTION_TIME_LIMIT_MS, undefined) : value;
+      }
+      return { ...detected, attributes: attributes as resources.DetectedResourceAttributes };
+    },
+  };
+}
+
 export function modernLine(name: '2.x' | '3.x', trace: TraceSdk, specific: LineSpecific): SdkLine {
   return {
     name,
@@ -32,7 +47,7 @@ export function modernLine(name: '2.x' | '3.x', trace: TraceSdk, specific: LineS
     resourceFromAttributes: (attributes) => resources.resourceFromAttributes(attributes),
     defaultResource: () => resources.defaultResource(),
     detectResources: (names) =>
-      resources.detectResources({ detectors: names.filter((n) => DETECTORS[n]).map((n) => DETECTORS[n]!()) }),
+      resources.detectResources({ detectors: names.filter((n) => DETECTORS[n]).map((n) => timeLimited(DETECTORS[n]!())) }),
     mergeResources: (base, override) => base.merge(override),
     createTracerProvider: (options) => new trace.TracerProvider(options) as SdkTracerProvider,
     batchSpanProcessor: trace.batchSpanProcessor,

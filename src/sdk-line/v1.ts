@@ -6,6 +6,7 @@
 import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import type { SdkLine, SdkTracerProvider } from './types';
 import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
+import { DETECTION_TIME_LIMIT_MS, isPromiseLike, withTimeLimit } from './time-limit';
 
 // Loose types: this file compiles against the 2.x declarations used in development.
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,12 +23,25 @@ const DETECTORS: Record<string, () => unknown> = {
 };
 
 
+/** 1.x detectors are either async (a promised Resource) or sync with promised attributes. */
+function timeLimited(detector: Loose): Loose {
+  return {
+    detect: (config: unknown) => {
+      const detected = detector.detect(config);
+      if (isPromiseLike(detected)) return withTimeLimit(detected, DETECTION_TIME_LIMIT_MS, Resource.empty());
+      if (!detected.asyncAttributesPromise) return detected;
+      // `attributes` would complain while the promise is pending: read the settled part.
+      return new Resource(detected._syncAttributes ?? {}, withTimeLimit(detected.asyncAttributesPromise, DETECTION_TIME_LIMIT_MS, {}));
+    },
+  };
+}
+
 export const sdkLine: SdkLine = {
   name: '1.x',
   resourceFromAttributes: (attributes) => new Resource(attributes),
   defaultResource: () => Resource.default(),
   detectResources: (names) =>
-    detectResourcesSync({ detectors: names.filter((n) => DETECTORS[n]).map((n) => DETECTORS[n]!()) }),
+    detectResourcesSync({ detectors: names.filter((n) => DETECTORS[n]).map((n) => timeLimited(DETECTORS[n]!())) }),
   mergeResources: (base, override) => base.merge(override),
   createTracerProvider: ({ resource, sampler, spanProcessors }) => {
     // 1.x providers build an exporter of their own from OTEL_TRACES_EXPORTER and

@@ -28,6 +28,7 @@ export class GuardedSpanExporter implements SpanExporter {
       settled = true;
       clearTimeout(timer);
       if (result.code !== SUCCESS) {
+        this.diagnostics.markReported(result.error);
         const reason = describeError(result.error ?? 'unknown error');
         this.diagnostics.once(`export:${reason.slice(0, 40)}`, 'warn', `exporting spans to ${this.destination} failed: ${reason} (the app is unaffected; lost spans are counted)`);
         this.diagnostics.count('spans not exported', spans.length);

@@ -111,3 +111,13 @@ describe('an invalid per-signal endpoint', () => {
     expect(result.warnings).toEqual(['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector:4317" is invalid (expected an http:// or https:// URL); using OTEL_EXPORTER_OTLP_ENDPOINT instead']);
   });
 });
+
+describe('headers that cannot be sent', () => {
+  it('are dropped at start with one warning naming the variable, not left to fail every export', () => {
+    const result = target({ OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme,x-k=%C3%BC,bad key=v' }, 'traces');
+    expect(result.headers).toEqual({ 'x-tenant': 'acme' });
+    expect(result.warnings).toEqual([
+      'OTEL_EXPORTER_OTLP_HEADERS="x-tenant=acme,x-k=%C3%BC,bad key=v" is invalid (headers "x-k", "bad key" cannot be sent: names must be tokens, values visible ASCII); using the other headers only instead',
+    ]);
+  });
+});

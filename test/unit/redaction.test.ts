@@ -1,6 +1,6 @@
 /** Credentials never leave the process (src/processor/redaction.ts). */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REDACT_KEYS, REDACTED, Redactor, sanitizeSql } from '../../src/processor/redaction';
+import { DEFAULT_REDACT_KEYS, REDACTED, Redactor, sanitizeDbErrorText, sanitizeSql } from '../../src/processor/redaction';
 import { parseConfig } from '../../src/config/config';
 
 const R = REDACTED;
@@ -183,5 +183,14 @@ describe('secret names compare with `_` and `-` alike', () => {
       'http.request.header.my-token': [R],
       'url.full': `http://h/p?my-token=${R}&my_token=${R}&x=1`,
     });
+  });
+});
+
+describe('sanitizeDbErrorText', () => {
+  it("removes MariaDB's unescaped `near '...' at line N` quote of the rejected statement", () => {
+    const message = "You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near ''s3cret'' AND id = 7' at line 1";
+    expect(sanitizeDbErrorText(message)).toBe(
+      'You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near ? at line ?',
+    );
   });
 });

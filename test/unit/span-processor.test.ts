@@ -191,3 +191,26 @@ describe('drop rules see both HTTP semantic conventions', () => {
     expect(next.ended.map((s) => s.attributes['http.method'])).toEqual(['GET']);
   });
 });
+
+describe('database errors with CUSTOM_OTEL_SANITIZE_DB_STATEMENTS', () => {
+  it('sanitises the status message and exception texts of a database span', () => {
+    const { processor, next } = setup({ CUSTOM_OTEL_SANITIZE_DB_STATEMENTS: 'true' });
+    const message = "You have an error in your SQL syntax near 'hunter2' AND id = 42";
+    const span = fakeSpan({
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system': 'mysql', 'db.statement': "SELECT * FROM users WHERE password = 'hunter2' AND id = 42" },
+      status: { code: SpanStatusCode.ERROR, message },
+      events: [{ name: 'exception', attributes: { 'exception.message': message, 'exception.stacktrace': `Error: ${message}\n    at x` }, time: [0, 0] }],
+    });
+    processor.onEnd(span);
+    const out = next.ended[0]!;
+    expect(JSON.stringify([out.attributes, out.status, out.events])).not.toContain('hunter2');
+    expect(out.status.message).toBe('You have an error in your SQL syntax near ? AND id = ?');
+  });
+
+  it('leaves the status of other spans alone', () => {
+    const { processor, next } = setup({ CUSTOM_OTEL_SANITIZE_DB_STATEMENTS: 'true' });
+    processor.onEnd(fakeSpan({ status: { code: SpanStatusCode.ERROR, message: "no such order 'A-1'" } }));
+    expect(next.ended[0]!.status.message).toBe("no such order 'A-1'");
+  });
+});
