@@ -47,7 +47,7 @@ export interface DistributionConfig {
   logs: { exporter: (typeof LOG_EXPORTERS)[number]; otlp: OtlpTarget };
   sampler: { name: SamplerName; ratio: number };
   sampling: { healthPaths: string[]; rules: SamplingRule[]; maxTracesPerSecond: number };
-  instrumentations: { enabled: string[] | undefined; disabled: string[]; expressMiddlewareSpans: boolean; captureHeaders: string[] };
+  instrumentations: { enabled: string[] | undefined; disabled: string[]; expressSpans: 'none' | 'handlers' | 'all'; captureHeaders: string[] };
   processor: {
     slowThresholdMs: number;
     spanAttributes: Record<string, string>;
@@ -123,7 +123,7 @@ export function parseConfig(env: Env): ParsedConfig {
     instrumentations: {
       enabled: read.raw('OTEL_NODE_ENABLED_INSTRUMENTATIONS') === undefined ? undefined : read.list('OTEL_NODE_ENABLED_INSTRUMENTATIONS', []).map(shortName),
       disabled: read.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS', []).map(shortName),
-      expressMiddlewareSpans: read.boolean('CUSTOM_OTEL_EXPRESS_MIDDLEWARE_SPANS', false),
+      expressSpans: read.oneOf('CUSTOM_OTEL_EXPRESS_SPANS', ['none', 'handlers', 'all'] as const, 'none'),
       captureHeaders: read.list('CUSTOM_OTEL_HTTP_CAPTURE_HEADERS', []).map((h) => h.toLowerCase()),
     },
     processor: {

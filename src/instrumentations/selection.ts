@@ -15,14 +15,22 @@ export function selectInstrumentations(available: readonly string[], settings: D
   return { selected, unknown };
 }
 
+const EXPRESS_IGNORED_LAYERS: Record<DistributionConfig['instrumentations']['expressSpans'], string[]> = {
+  none: ['middleware', 'router', 'request_handler'],
+  handlers: ['middleware'],
+  all: [],
+};
+
 /** Settings that differ from each instrumentation's own defaults, and why. */
 export function instrumentationSettings(name: string, settings: DistributionConfig['instrumentations']): Record<string, unknown> {
   const captureHeaders = settings.captureHeaders;
   switch (name) {
     case 'express':
-      // One span per middleware costs time on every request and says little;
-      // routers and request handlers keep their spans.
-      return settings.expressMiddlewareSpans ? {} : { ignoreLayersType: ['middleware'] };
+      // The route still names the server span (express sets it before it
+      // decides on a layer span). Layer spans cost time on every request:
+      // a handler span mostly repeats the server span, and one per
+      // middleware says little. CUSTOM_OTEL_EXPRESS_SPANS turns them back on.
+      return { ignoreLayersType: EXPRESS_IGNORED_LAYERS[settings.expressSpans] };
     case 'http':
       return captureHeaders.length === 0
         ? {}

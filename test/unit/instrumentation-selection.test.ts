@@ -43,9 +43,11 @@ describe('selectInstrumentations', () => {
 });
 
 describe('instrumentationSettings', () => {
-  it('hides express middleware spans unless CUSTOM_OTEL_EXPRESS_MIDDLEWARE_SPANS is on', () => {
-    expect(instrumentationSettings('express', parseConfig({}).config.instrumentations)).toEqual({ ignoreLayersType: ['middleware'] });
-    expect(instrumentationSettings('express', parseConfig({ CUSTOM_OTEL_EXPRESS_MIDDLEWARE_SPANS: 'true' }).config.instrumentations)).toEqual({});
+  it('hides express layer spans unless CUSTOM_OTEL_EXPRESS_SPANS asks for them', () => {
+    const settings = (value?: string) => instrumentationSettings('express', parseConfig(value ? { CUSTOM_OTEL_EXPRESS_SPANS: value } : {}).config.instrumentations);
+    expect(settings()).toEqual({ ignoreLayersType: ['middleware', 'router', 'request_handler'] });
+    expect(settings('handlers')).toEqual({ ignoreLayersType: ['middleware'] });
+    expect(settings('all')).toEqual({ ignoreLayersType: [] });
   });
 
   it('captures the configured request headers on server and client spans', () => {

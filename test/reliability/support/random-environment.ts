@@ -174,7 +174,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   numberSpec('CUSTOM_OTEL_MAX_TRACES_PER_SECOND', 0, 1_000_000, true),
   instrumentationListSpec('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
   instrumentationListSpec('OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
-  booleanSpec('CUSTOM_OTEL_EXPRESS_MIDDLEWARE_SPANS'),
+  oneOfSpec('CUSTOM_OTEL_EXPRESS_SPANS', ['none', 'handlers', 'all']),
   anyTextSpec('CUSTOM_OTEL_HTTP_CAPTURE_HEADERS', (rng) => rng.sample(['authorization', 'user-agent', 'x-request-id', 'X-Mixed-Case', 'accept'], rng.int(1, 3)).join(',')),
   numberSpec('CUSTOM_OTEL_SLOW_THRESHOLD_MS', 0, 86_400_000, true),
   keyValueSpec('CUSTOM_OTEL_SPAN_ATTRIBUTES'),

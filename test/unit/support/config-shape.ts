@@ -73,7 +73,7 @@ export function configProblems(config: DistributionConfig): string[] {
   const names = (v: unknown) => Array.isArray(v) && v.every(isString);
   check(inst.enabled === undefined || names(inst.enabled), 'instrumentations.enabled', inst.enabled);
   check(names(inst.disabled), 'instrumentations.disabled', inst.disabled);
-  check(typeof inst.expressMiddlewareSpans === 'boolean', 'instrumentations.expressMiddlewareSpans', inst.expressMiddlewareSpans);
+  check(['none', 'handlers', 'all'].includes(inst.expressSpans), 'instrumentations.expressSpans', inst.expressSpans);
   check(stringList(inst.captureHeaders) && inst.captureHeaders.every((h) => h === h.toLowerCase()), 'instrumentations.captureHeaders', inst.captureHeaders);
 
   const proc = config.processor;
