@@ -26,16 +26,19 @@ const DELAY_MS = 10_000;
 // Latency is judged against the uninstrumented app under the same load at
 // the same time, so load from elsewhere on this shared 2-core machine hits
 // both. The brief asks for the outage p99 within 10 % of the collector-up
-// p99. Measured here with other work running: the median ratio
-// (instrumented ÷ uninstrumented) holds to a few per cent from phase to
-// phase, so it is held to 10 % (+0.05); the p99 swings by a factor of 3 from
+// p99. Measured here with other work running: what the instrumentation adds
+// to the median (instrumented − uninstrumented p50, in ms) is held to its
+// collector-up value + 10 % + 0.1 ms. (A ratio was tried first: it failed a CI
+// run because the uninstrumented app got 13 % faster in one phase while the
+// instrumented one did not change, so a difference is judged, not a ratio;
+// 0.1 ms is below what one request costs on a busy core.) The p99 swings by a factor of 3 from
 // one 10-s window to the next with the collector up all along, and a stalled
 // load generator inflates one side only, so 10 % cannot be asserted
 // honestly: the p99 is reported. What would hurt the app, telemetry work
 // stalling its event loop, is asserted on the apps' own event-loop delay:
 // the longest stall may exceed the uninstrumented app's by at most 250 ms.
 const P50_RATIO = 1.1;
-const P50_SLACK = 0.05;
+const P50_SLACK_MS = 0.1;
 const STALL_LIMIT_MS = 250;
 const RSS_GROWTH_LIMIT_MIB = 30;
 const RESUME_LIMIT_MS = 10_000;
@@ -127,7 +130,8 @@ describe('collector outage under a fixed load', () => {
     const reconnectMs = firstDelayedAnswer === undefined ? undefined : firstDelayedAnswer - DELAY_MS - reopenedAt;
     const phases: Array<[string, Phase]> = [['collector up (baseline)', baseline], ['port closed', down], ['answers after 10 s', delayed], ['restarted, answers at once', back]];
     const excess = (p: Phase, q: 'p50' | 'p99') => p.app.latencyMs[q] / p.control.latencyMs[q];
-    const p50Bound = excess(baseline, 'p50') * P50_RATIO + P50_SLACK;
+    const p50Added = (p: Phase) => p.app.latencyMs.p50 - p.control.latencyMs.p50;
+    const p50Bound = Math.max(0, p50Added(baseline)) * P50_RATIO + P50_SLACK_MS;
     const p99Excess = (p: Phase) => p.app.latencyMs.p99 - p.control.latencyMs.p99;
 
     recordFigures(
@@ -143,7 +147,12 @@ describe('collector outage under a fixed load', () => {
         ...phases.map(([name, p]) => ({
           name: `${name}: instrumented ÷ uninstrumented, p50 / p99`,
           value: `${excess(p, 'p50').toFixed(2)} / ${excess(p, 'p99').toFixed(2)}`,
-          bound: p === baseline ? 'reference (p50 ratio)' : `p50 ≤ ${p50Bound.toFixed(2)} (baseline ×${P50_RATIO} + ${P50_SLACK}); p99 reported`,
+          bound: 'reported',
+        })),
+        ...phases.map(([name, p]) => ({
+          name: `${name}: latency p50 added by the instrumentation (instrumented − uninstrumented)`,
+          value: `${p50Added(p).toFixed(3)} ms`,
+          bound: p === baseline ? 'reference' : `≤ ${p50Bound.toFixed(3)} ms (collector up ×${P50_RATIO} + ${P50_SLACK_MS} ms)`,
         })),
         ...phases.map(([name, p]) => ({
           name: `${name}: latency p99 instrumented − uninstrumented`,
@@ -172,7 +181,7 @@ describe('collector outage under a fixed load', () => {
       expect(p.app.failed, `${name}: ${p.app.errorSamples.join(', ')}`).toBe(0);
       expect(p.control.failed, `${name} (uninstrumented): ${p.control.errorSamples.join(', ')}`).toBe(0);
     }
-    for (const [name, p] of phases.slice(1)) expect(excess(p, 'p50'), `${name}: p50 instrumented ÷ uninstrumented`).toBeLessThanOrEqual(p50Bound);
+    for (const [name, p] of phases.slice(1)) expect(p50Added(p), `${name}: p50 added by the instrumentation, ms`).toBeLessThanOrEqual(p50Bound);
     for (const [name, p] of phases) expect(p.appLoop.max - p.controlLoop.max, `${name}: longest event-loop stall, instrumented − uninstrumented (ms)`).toBeLessThanOrEqual(STALL_LIMIT_MS);
     expect(rssMax - rssBefore).toBeLessThanOrEqual(RSS_GROWTH_LIMIT_MIB);
     expect(lostOverall, 'the outage must have cost spans, or the test measured nothing').toBeGreaterThan(0);
