@@ -269,7 +269,9 @@ function summary(outcomes: Outcome[], stageOnly: boolean): string {
     ...outcomes.map((o) => [String(o.major), o.reference, mb(o.sizeBytes), o.files === undefined ? '-' : String(o.files), o.seconds.toFixed(1), o.ok ? 'ok' : `FAILED: ${o.error}`]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`).join('\n');
+  const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  // A Markdown table, so it can be pasted into a README as it is.
+  return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
 }
 
 async function runPool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
