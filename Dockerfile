@@ -30,28 +30,24 @@ ARG NODE_MAJOR
 ARG NPM_OFFLINE=false
 WORKDIR /deps
 COPY node-versions/${NODE_MAJOR}/package.json node-versions/${NODE_MAJOR}/package-lock.json ./
+COPY tools/bundle/npm-ci.sh /usr/local/bin/
 # Installed under the Node of this major, engine-strict, so a dependency that
 # does not support it fails here. No package of the sets needs an install script.
 RUN --mount=type=secret,id=npm_ca,required=false \
     --mount=type=bind,from=npm-cache,target=/npm-cache,rw \
     --mount=type=cache,target=/root/.npm,sharing=locked \
-    set -e; \
-    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
-    if [ "$NPM_OFFLINE" = true ]; then cache="--offline --cache /npm-cache"; else cache=""; fi; \
-    npm ci --omit=dev --engine-strict --no-audit --no-fund --ignore-scripts $cache
+    npm-ci.sh --omit=dev --engine-strict
 
 FROM ${REGISTRY}node:${BUILDER_NODE_MAJOR}-bookworm-slim AS bundle
 ARG NODE_MAJOR
 ARG NPM_OFFLINE=false
 WORKDIR /build
 COPY tools/bundle/package.json tools/bundle/package-lock.json tools/bundle/
+COPY tools/bundle/npm-ci.sh /usr/local/bin/
 RUN --mount=type=secret,id=npm_ca,required=false \
     --mount=type=bind,from=npm-cache,target=/npm-cache,rw \
     --mount=type=cache,target=/root/.npm,sharing=locked \
-    set -e; \
-    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
-    if [ "$NPM_OFFLINE" = true ]; then cache="--offline --cache /npm-cache"; else cache=""; fi; \
-    cd tools/bundle && npm ci --no-audit --no-fund --ignore-scripts $cache
+    cd tools/bundle && npm-ci.sh
 # tsconfig.json too: esbuild reads it (strict → "use strict", target → class-field semantics),
 # so without it the image's bundle differs from the staged tree that the tests run.
 COPY package.json tsconfig.json ./
