@@ -18,6 +18,6 @@ node -e '
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${file}`, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
   }
-  console.log(`all projects: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$results"
 exit $status
