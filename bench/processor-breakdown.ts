@@ -18,6 +18,7 @@ import { harmonizeHttpAttributes } from '../src/processor/http-semconv';
 import { Redactor } from '../src/processor/redaction';
 import { CustomSpanProcessor } from '../src/processor/span-processor';
 import { median } from './statistics';
+import { RESPONSE_ATTRIBUTES, startAttributes } from './http-span-attributes';
 
 setFlagsFromString('--allow-natives-syntax');
 const hasFastProperties = runInNewContext('(o) => %HasFastProperties(o)') as (o: object) => boolean;
@@ -37,19 +38,9 @@ function makeSpans(): Array<Record<string, unknown>> {
   for (let i = 0; i < SPANS; i++) {
     const span = tracer.startSpan('GET /api/orders/:id', {
       kind: SpanKind.SERVER,
-      attributes: {
-        'http.url': `http://orders.demo.svc:8080/api/orders/${i}?page=2&size=20`,
-        'http.host': 'orders.demo.svc:8080',
-        'net.host.name': 'orders.demo.svc',
-        'http.method': 'GET',
-        'http.scheme': 'http',
-        'http.target': `/api/orders/${i}?page=2&size=20`,
-        'http.user_agent': 'Mozilla/5.0 (X11; Linux x86_64)',
-        'http.flavor': '1.1',
-        'net.transport': 'ip_tcp',
-      },
+      attributes: startAttributes(i),
     });
-    span.setAttributes({ 'net.host.ip': '10.1.2.3', 'net.host.port': 8080, 'net.peer.ip': '10.1.7.9', 'net.peer.port': 51234, 'http.status_code': 200, 'http.route': '/api/orders/:id' });
+    span.setAttributes(RESPONSE_ATTRIBUTES);
     span.end();
   }
   return ended.map((span) => span.attributes as Record<string, unknown>);

@@ -19,6 +19,7 @@ import { RequestMetrics } from '../src/metrics/request-metrics';
 import { CustomSpanProcessor } from '../src/processor/span-processor';
 import { CustomSampler, samplingPolicy } from '../src/sampler/custom-sampler';
 import { median } from './statistics';
+import { RESPONSE_ATTRIBUTES, startAttributes } from './http-span-attributes';
 
 function positiveInteger(name: string, fallback: number): number {
   const text = process.env[name];
@@ -50,29 +51,8 @@ const meterProvider = new MeterProvider({
 });
 const processorWithMetrics = new CustomSpanProcessor(noopNext, config.processor, '1.0.0', quiet, [new RequestMetrics(meterProvider.getMeter('bench'))]);
 
-/** What the HTTP instrumentation knows when the span starts (the sampler sees these). */
-function startAttributes(i: number): Attributes {
-  return {
-    'http.url': `http://orders.demo.svc:8080/api/orders/${i}?page=2&size=20`,
-    'http.host': 'orders.demo.svc:8080',
-    'net.host.name': 'orders.demo.svc',
-    'http.method': 'GET',
-    'http.scheme': 'http',
-    'http.target': `/api/orders/${i}?page=2&size=20`,
-    'http.user_agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
-    'http.flavor': '1.1',
-    'net.transport': 'ip_tcp',
-  };
-}
-
-/** The six the instrumentation adds while the request runs: 15 in all. */
-function addResponseAttributes(span: { setAttribute(key: string, value: string | number): unknown }): void {
-  span.setAttribute('net.host.ip', '10.1.2.3');
-  span.setAttribute('net.host.port', 8080);
-  span.setAttribute('net.peer.ip', '10.1.7.9');
-  span.setAttribute('net.peer.port', 51234);
-  span.setAttribute('http.status_code', 200);
-  span.setAttribute('http.route', '/api/orders/:id');
+function addResponseAttributes(span: { setAttributes(attributes: Attributes): unknown }): void {
+  span.setAttributes(RESPONSE_ATTRIBUTES);
 }
 
 const ended: ReadableSpan[] = [];
