@@ -2,6 +2,7 @@ import { EnvReader, listSome, Prose, type Env } from './env-reader';
 import { readOtlpTarget, type OtlpTarget } from './otlp-target';
 import { parseSamplingRules, type SamplingRule } from '../sampler/sampling-rules';
 import { parseDropRules, type DropRule } from '../processor/drop-rules';
+import { parseSpanNameRules, type SpanNameRule } from '../processor/span-name-rules';
 import { DEFAULT_REDACT_KEYS } from '../processor/redaction';
 import { DEFAULT_EXCLUDE_COMMANDS } from '../entry/process-filter';
 
@@ -53,6 +54,7 @@ export interface DistributionConfig {
     spanAttributes: Record<string, string>;
     baggageKeys: string[];
     dropRules: DropRule[];
+    spanNameRules: SpanNameRule[];
     redactKeys: string[];
     sanitizeDbStatements: boolean;
     debugSpans: boolean;
@@ -131,6 +133,7 @@ export function parseConfig(env: Env): ParsedConfig {
       spanAttributes: read.keyValues('CUSTOM_OTEL_SPAN_ATTRIBUTES'),
       baggageKeys: read.list('CUSTOM_OTEL_BAGGAGE_KEYS', []),
       dropRules,
+      spanNameRules: parseRules(read, 'CUSTOM_OTEL_SPAN_NAME_RULES', parseSpanNameRules),
       redactKeys: [...DEFAULT_REDACT_KEYS, ...read.list('CUSTOM_OTEL_REDACT_KEYS', []).map((k) => k.toLowerCase())],
       sanitizeDbStatements: read.boolean('CUSTOM_OTEL_SANITIZE_DB_STATEMENTS', false),
       debugSpans: read.boolean('CUSTOM_OTEL_DEBUG_SPANS', false),

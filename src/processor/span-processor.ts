@@ -9,6 +9,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import type { DistributionConfig } from '../config/config';
 import { matchesDropRule } from './drop-rules';
 import { harmonizeHttpAttributes } from './http-semconv';
+import { matchSpanNameRule } from './span-name-rules';
 import { Redactor } from './redaction';
 import { describeError, type Diagnostics } from '../diagnostics';
 
@@ -65,6 +66,7 @@ export class CustomSpanProcessor implements SpanProcessor {
       attributes = span.attributes as Record<string, unknown>;
       // Both conventions first, so a drop rule written in either matches.
       if (span.kind === SpanKind.SERVER || span.kind === SpanKind.CLIENT) harmonizeHttpAttributes(attributes);
+      if (this.options.spanNameRules.length > 0 && span.kind === SpanKind.SERVER && attributes['http.route'] === undefined) this.nameByRule(span, attributes);
       if (this.options.dropRules.length > 0 && matchesDropRule(this.options.dropRules, span.name, attributes as never)) {
         return;
       }
@@ -94,6 +96,18 @@ export class CustomSpanProcessor implements SpanProcessor {
       }
     }
     this.next.onEnd(span);
+  }
+
+  /** Before the drop rules, so a rule on the route or the new name applies to it. */
+  private nameByRule(span: ReadableSpan, attributes: Record<string, unknown>): void {
+    const path = attributes['url.path'];
+    if (typeof path !== 'string') return;
+    const method = attributes['http.request.method'];
+    const rule = matchSpanNameRule(this.options.spanNameRules, typeof method === 'string' ? method : undefined, path);
+    if (!rule) return;
+    attributes['http.route'] = rule.template;
+    // The span has ended, so updateName() would refuse; the name is a plain field on every SDK line.
+    (span as { name: string }).name = `${typeof method === 'string' ? method : 'HTTP'} ${rule.template}`;
   }
 
   forceFlush(): Promise<void> {

@@ -214,3 +214,41 @@ describe('database errors with CUSTOM_OTEL_SANITIZE_DB_STATEMENTS', () => {
     expect(next.ended[0]!.status.message).toBe("no such order 'A-1'");
   });
 });
+
+describe('CUSTOM_OTEL_SPAN_NAME_RULES in the processor', () => {
+  const rules = { CUSTOM_OTEL_SPAN_NAME_RULES: 'GET /users/:id,POST /orders/:id/items' };
+
+  it('names a server span without http.route after the matching template and sets http.route', () => {
+    const { processor, next } = setup(rules);
+    const span = fakeSpan({ name: 'GET', attributes: { 'http.method': 'GET', 'http.target': '/users/42?fields=name' } });
+    processor.onEnd(span);
+    expect(next.ended).toEqual([span]);
+    expect(span.name).toBe('GET /users/:id');
+    expect(span.attributes['http.route']).toBe('/users/:id');
+  });
+
+  it('leaves spans alone that have a route, are not server spans, or match no rule', () => {
+    const { processor } = setup(rules);
+    const routed = fakeSpan({ name: 'GET /users/:userId', attributes: { 'http.request.method': 'GET', 'url.path': '/users/42', 'http.route': '/users/:userId' } });
+    const client = fakeSpan({ name: 'GET', kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'GET', 'url.path': '/users/42' } });
+    const other = fakeSpan({ name: 'POST', attributes: { 'http.request.method': 'POST', 'url.path': '/users/42' } });
+    for (const span of [routed, client, other]) processor.onEnd(span);
+    expect([routed.name, client.name, other.name]).toEqual(['GET /users/:userId', 'GET', 'POST']);
+    expect(routed.attributes['http.route']).toBe('/users/:userId');
+    expect(client.attributes).not.toHaveProperty('http.route');
+    expect(other.attributes).not.toHaveProperty('http.route');
+  });
+
+  it('renames before the drop rules, so a drop rule on the new route applies', () => {
+    const { processor, next } = setup({ ...rules, CUSTOM_OTEL_DROP_SPANS: 'http.route=/orders/:id/items' });
+    processor.onEnd(fakeSpan({ name: 'POST', attributes: { 'http.request.method': 'POST', 'url.path': '/orders/9/items' } }));
+    expect(next.ended).toEqual([]);
+  });
+
+  it('feeds request metrics the template', () => {
+    const seen: unknown[] = [];
+    const { processor } = setup(rules, [{ observe: (_span, attributes) => seen.push(attributes['http.route']) }]);
+    processor.onEnd(fakeSpan({ name: 'GET', attributes: { 'http.request.method': 'GET', 'url.path': '/users/7' } }));
+    expect(seen).toEqual(['/users/:id']);
+  });
+});

@@ -139,6 +139,12 @@ const dropRulesSpec: VariableSpec = {
   invalid: (rng) => rng.pick<Draw>([(r) => `x${randomText(r, 'abcdef')}`, () => 'name=', () => 'a=1&b', () => '=x', () => 'name=x&&y=z'])(rng),
 };
 
+const spanNameRulesSpec: VariableSpec = {
+  name: 'CUSTOM_OTEL_SPAN_NAME_RULES',
+  valid: withBlanks((rng) => rng.sample(['GET /users/:id', 'POST /orders/:id/items', '/static/*', '* /'], rng.int(1, 3)).join(',')),
+  invalid: (rng) => rng.pick<Draw>([(r) => `x${randomText(r, 'abcdef')}`, () => 'GET users/:id', () => '/a/*/b', () => 'GET POST /x', () => '/a/:'])(rng),
+};
+
 const INSTRUMENTATIONS = ['http', 'express', 'pino', 'dns', 'net', 'fs', 'pg', 'mysql2', '@opentelemetry/instrumentation-express'];
 const instrumentationListSpec = (name: string): VariableSpec => ({
   name,
@@ -180,6 +186,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   keyValueSpec('CUSTOM_OTEL_SPAN_ATTRIBUTES'),
   anyTextSpec('CUSTOM_OTEL_BAGGAGE_KEYS'),
   dropRulesSpec,
+  spanNameRulesSpec,
   anyTextSpec('CUSTOM_OTEL_REDACT_KEYS'),
   booleanSpec('CUSTOM_OTEL_SANITIZE_DB_STATEMENTS'),
   booleanSpec('CUSTOM_OTEL_DEBUG_SPANS'),

@@ -88,6 +88,12 @@ export function configProblems(config: DistributionConfig): string[] {
     'processor.dropRules',
     proc.dropRules,
   );
+  check(
+    Array.isArray(proc.spanNameRules) &&
+      proc.spanNameRules.every((rule) => rule.template.startsWith('/') && Array.isArray(rule.segments) && typeof rule.rest === 'boolean'),
+    'processor.spanNameRules',
+    proc.spanNameRules,
+  );
   check(stringList(proc.redactKeys) && DEFAULT_REDACT_KEYS.every((key, i) => proc.redactKeys[i] === key), 'processor.redactKeys', proc.redactKeys);
   for (const flag of ['sanitizeDbStatements', 'debugSpans', 'requestMetrics'] as const) check(typeof proc[flag] === 'boolean', `processor.${flag}`, proc[flag]);
   check(integerIn(config.shutdownTimeoutMs, 0, 60_000), 'shutdownTimeoutMs', config.shutdownTimeoutMs);
