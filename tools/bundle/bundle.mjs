@@ -2,6 +2,8 @@
 // Bundles the distribution for one Node major from that major's installed
 // dependency set into the tree the image carries under /autoinstrumentation:
 //   autoinstrumentation.js       tiny entry: guards, then loads lib/distribution.js
+//   instrument.js                launcher: runs a command instrumented, settings as flags
+//   doctor.js                    checks the installation from inside a pod
 //   lib/distribution.js          the core: our code and the SDK of this major's line
 //   lib/instrumentations/*.js    one chunk per instrumentation package
 //   lib/otlp-grpc.js, lib/otlp-http.js, lib/prometheus.js
@@ -177,6 +179,14 @@ function sharedFromCore(coreFiles, usedKeys) {
   };
 }
 
+/** The tools resolve src/sdk-line to this major's line, like the core. */
+const toolPlugin = {
+  name: 'tool',
+  setup(b) {
+    b.onResolve({ filter: /\/sdk-line$/ }, () => ({ path: join(srcDir, 'sdk-line', lineFile) }));
+  },
+};
+
 // ---------------------------------------------------------------- build
 
 function inputFiles(metafile) {
@@ -233,6 +243,24 @@ await build({
   external: ['./lib/distribution.js'],
   legalComments: 'none',
 });
+
+// The tools a person runs in a pod or next to an app: the launcher
+// (instrument.js) and the doctor (doctor.js). Self-contained, old-runtime
+// syntax like the entry: they may be run by any Node.
+for (const tool of ['instrument', 'doctor']) {
+  const source = join(srcDir, tool === 'instrument' ? 'launcher/instrument.ts' : 'doctor/doctor.ts');
+  if (!existsSync(source)) continue;
+  await build({
+    ...common,
+    metafile: false,
+    entryPoints: [source],
+    outfile: join(outDir, `${tool}.js`),
+    target: 'node12',
+    external: ['./lib/distribution.js'],
+    legalComments: 'none',
+    plugins: [toolPlugin],
+  });
+}
 
 // 1. The core, to learn which files it holds.
 const coreFiles = inputFiles(await buildCore([]));
