@@ -30,6 +30,10 @@ import { hookedModuleNames, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
 
+// For doctor.js, which loads the core without starting it.
+export { exportTestSpan } from './doctor/export-probe';
+export { instrumentationNames } from './instrumentations/load';
+
 function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
   if (config.traces.exporter === 'none') return undefined;
   if (config.traces.exporter === 'console') return sdk.consoleSpanExporter();

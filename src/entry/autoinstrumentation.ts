@@ -7,7 +7,7 @@
  */
 import { buildInfo } from '../build-info';
 import { checkNodeVersion } from './version-guard';
-import { isExcludedCommand } from './process-filter';
+import { isExcludedCommand, isOwnTool } from './process-filter';
 
 const LOADED = Symbol.for('custom-otel.nodejs.loaded');
 const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
@@ -24,6 +24,7 @@ function main(): void {
   // Worker threads (and the ESM loader's hooks thread) share the process's
   // providers or have none to offer; instrumenting them would double spans.
   if (!require('worker_threads').isMainThread) return;
+  if (isOwnTool(process.argv[1], __dirname)) return;
 
   const shared = globalThis as unknown as Record<symbol, unknown>;
   if (shared[LOADED]) {

@@ -19,3 +19,14 @@ export function isExcludedCommand(scriptPath: string | undefined, setting: strin
     : setting.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
   return list.indexOf(name) >= 0;
 }
+
+/** This tree's own launcher and doctor: they run under the same NODE_OPTIONS and must not start an SDK in themselves. */
+export const OWN_TOOLS = ['instrument.js', 'doctor.js'];
+
+export function isOwnTool(scriptPath: string | undefined, treeDir: string): boolean {
+  if (!scriptPath) return false;
+  for (const tool of OWN_TOOLS) {
+    if (scriptPath === `${treeDir}/${tool}` || scriptPath === `${treeDir}\\${tool}`) return true;
+  }
+  return false;
+}

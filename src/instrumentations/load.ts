@@ -20,6 +20,11 @@ function instrumentationClass(exports: Record<string, unknown>): Instrumentation
   return undefined;
 }
 
+/** Every instrumentation this tree holds, by short name. */
+export function instrumentationNames(): string[] {
+  return catalog.map((entry) => entry.name);
+}
+
 export interface LoadedInstrumentations {
   /** Created now. */
   started: Instrumentation[];

@@ -46,3 +46,14 @@ describe('isExcludedCommand', () => {
     expect(isExcludedCommand('/app/api.js', ',,')).toBe(false);
   });
 });
+
+describe('isOwnTool', () => {
+  it("is true for this tree's launcher and doctor only", async () => {
+    const { isOwnTool } = await import('../../src/entry/process-filter');
+    expect(isOwnTool('/otel-auto-instrumentation-nodejs/doctor.js', '/otel-auto-instrumentation-nodejs')).toBe(true);
+    expect(isOwnTool('/otel-auto-instrumentation-nodejs/instrument.js', '/otel-auto-instrumentation-nodejs')).toBe(true);
+    expect(isOwnTool('/app/doctor.js', '/otel-auto-instrumentation-nodejs')).toBe(false);
+    expect(isOwnTool('/otel-auto-instrumentation-nodejs/lib/distribution.js', '/otel-auto-instrumentation-nodejs')).toBe(false);
+    expect(isOwnTool(undefined, '/t')).toBe(false);
+  });
+});

@@ -1,0 +1,87 @@
+/** The doctor's verdict (src/doctor/diagnosis.ts) and its reading of NODE_OPTIONS (src/doctor/node-options.ts), as pure functions. */
+import { describe, expect, it } from 'vitest';
+import { diagnose, renderReport, type DoctorFacts } from '../../src/doctor/diagnosis';
+import { entryState, nodeOptionsWords } from '../../src/doctor/node-options';
+
+const TREE = '/otel-auto-instrumentation-nodejs';
+const facts = (overrides: Partial<DoctorFacts> = {}, env: Record<string, string> = {}): DoctorFacts => ({
+  build: { distributionVersion: '1.2.3', imageName: 'img', major: 20, nodeRange: '>=20.6.0 <21', sdkLine: '2.x', images: [{ major: 18, nodeRange: '>=18.19.0 <19' }, { major: 20, nodeRange: '>=20.6.0 <21' }] },
+  treeDir: TREE,
+  nodeVersion: '20.11.0',
+  env: { NODE_OPTIONS: ` --require ${TREE}/autoinstrumentation.js`, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_SERVICE_NAME: 'shop', ...env },
+  appArgv: ['node', '/app/server.js'],
+  instrumentationNames: ['express', 'fs', 'http', 'mysql2'],
+  probe: { ok: true, ms: 12 },
+  ...overrides,
+});
+const statuses = (report: ReturnType<typeof diagnose>) => report.checks.map((c) => `${c.status} ${c.topic}`);
+
+describe('diagnose', () => {
+  it('says telemetry flows when every check passes, and lists the active instrumentations', () => {
+    const report = diagnose(facts());
+    expect(report.ok).toBe(true);
+    expect(statuses(report)).toEqual(['ok node', 'ok node_options', 'ok start', 'info config', 'info instrumentations', 'ok endpoint']);
+    expect(report.instrumentations).toEqual({ active: ['express', 'http', 'mysql2'], off: ['fs'] });
+    expect(report.serviceName).toBe('shop');
+    const text = renderReport(report);
+    expect(text).toContain('OTLP endpoint http://collector:4317 (grpc) accepted a test span in 12 ms');
+    expect(text.split('\n').at(-1)).toBe('=> telemetry would flow');
+  });
+
+  it('fails on a Node outside the range, naming the image to use', () => {
+    const report = diagnose(facts({ nodeVersion: '18.20.0' }));
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toContain('use the node18 image instead');
+  });
+
+  it('fails when NODE_OPTIONS lacks the entry, and warns when it names another tree', () => {
+    const missing = diagnose(facts({}, { NODE_OPTIONS: '--max-old-space-size=256' }));
+    expect(missing.ok).toBe(false);
+    expect(missing.problems[0]).toContain('NODE_OPTIONS does not require autoinstrumentation.js (NODE_OPTIONS="--max-old-space-size=256")');
+    const other = diagnose(facts({}, { NODE_OPTIONS: '--require /elsewhere/autoinstrumentation.js' }));
+    expect(other.ok).toBe(true);
+    expect(other.checks.find((c) => c.topic === 'node_options')).toMatchObject({ status: 'warn', text: expect.stringContaining('/elsewhere/autoinstrumentation.js') });
+  });
+
+  it('fails when the SDK is disabled or the app command is excluded', () => {
+    expect(diagnose(facts({}, { OTEL_SDK_DISABLED: 'true' })).problems).toEqual(['OTEL_SDK_DISABLED=true: the entry loads but starts nothing']);
+    const excluded = diagnose(facts({ appArgv: ['node', '--enable-source-maps', '/app/worker.js'] }, { CUSTOM_OTEL_EXCLUDE_COMMANDS: 'worker' }));
+    expect(excluded.problems[0]).toContain('its command "worker" is in CUSTOM_OTEL_EXCLUDE_COMMANDS');
+    // npm itself is excluded by default; pid 1 not being node says nothing about the app.
+    expect(diagnose(facts({ appArgv: ['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'start'] })).app.excluded).toBe(true);
+    expect(diagnose(facts({ appArgv: ['/bin/sh', '-c', 'node app.js'] })).ok).toBe(true);
+  });
+
+  it('shows every configuration warning', () => {
+    const report = diagnose(facts({}, { OTEL_TRACES_SAMPLER: 'sometimes', CUSTOM_OTEL_SPAN_NAME_RULES: 'users/:id' }));
+    expect(report.ok).toBe(true);
+    expect(report.checks.filter((c) => c.status === 'warn').map((c) => c.text.split('=')[0])).toEqual(['OTEL_TRACES_SAMPLER', 'CUSTOM_OTEL_SPAN_NAME_RULES']);
+  });
+
+  it('fails when the endpoint did not take the test span, naming it and the error in one line', () => {
+    const report = diagnose(facts({ probe: { ok: false, ms: 3004, error: '14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 10.0.0.1:4317.\nResolution note: ' } }));
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(['OTLP endpoint http://collector:4317 (grpc) did not accept a test span after 3004 ms: 14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 10.0.0.1:4317.']);
+  });
+
+  it('needs no endpoint for console traces, and fails when nothing is exported at all', () => {
+    expect(diagnose(facts({ probe: undefined }, { OTEL_TRACES_EXPORTER: 'console' })).ok).toBe(true);
+    const none = diagnose(facts({ probe: undefined }, { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' }));
+    expect(none.problems).toEqual(['nothing is exported: OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER and OTEL_LOGS_EXPORTER are all none']);
+  });
+});
+
+describe('NODE_OPTIONS', () => {
+  it('is split into words as Node does, quotes grouping', () => {
+    expect(nodeOptionsWords(' --require "/my tree/autoinstrumentation.js"  --max-old-space-size=1 ')).toEqual(['--require', '/my tree/autoinstrumentation.js', '--max-old-space-size=1']);
+  });
+
+  it('tells this tree, another tree and none apart, in every spelling of --require', () => {
+    expect(entryState(` --require ${TREE}/autoinstrumentation.js`, TREE).state).toBe('this-tree');
+    expect(entryState(`-r ${TREE}/autoinstrumentation.js`, TREE).state).toBe('this-tree');
+    expect(entryState(`--require=${TREE}/autoinstrumentation.js`, TREE).state).toBe('this-tree');
+    expect(entryState('--require /x/autoinstrumentation.js', TREE)).toEqual({ state: 'other-tree', entries: ['/x/autoinstrumentation.js'] });
+    expect(entryState('--require /x/other.js', TREE).state).toBe('missing');
+    expect(entryState(undefined, TREE).state).toBe('missing');
+  });
+});
