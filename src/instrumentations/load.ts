@@ -10,6 +10,11 @@ import { describeError, type Diagnostics } from '../diagnostics';
 import { catalog, type CatalogEntry } from './catalog';
 import { instrumentationSettings, selectInstrumentations } from './selection';
 import { activateOnFirstRequire } from './lazy-activation';
+import { Mysql2PoolMetricsInstrumentation } from './mysql2-pool-metrics';
+
+/** Our own instrumentations, created like the catalog's (see COMPANIONS in selection.ts). */
+const OWN: CatalogEntry[] = [{ name: 'mysql2-pool-metrics', modules: ['mysql2'], load: () => ({ Mysql2PoolMetricsInstrumentation }) }];
+const everything = (): CatalogEntry[] => [...catalog, ...OWN];
 
 type InstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
 
@@ -22,7 +27,7 @@ function instrumentationClass(exports: Record<string, unknown>): Instrumentation
 
 /** Every instrumentation this tree holds, by short name. */
 export function instrumentationNames(): string[] {
-  return catalog.map((entry) => entry.name);
+  return everything().map((entry) => entry.name);
 }
 
 export interface LoadedInstrumentations {
@@ -38,9 +43,10 @@ export function loadInstrumentations(
   register: (instrumentation: Instrumentation) => void,
   diagnostics: Diagnostics,
 ): LoadedInstrumentations {
-  const { selected, unknown } = selectInstrumentations(catalog.map((entry) => entry.name), settings);
+  const all = everything();
+  const { selected, unknown } = selectInstrumentations(all.map((entry) => entry.name), settings);
   if (unknown.length > 0) {
-    diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS ignored; available: ${catalog.map((e) => e.name).join(', ')}`);
+    diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS ignored; available: ${all.map((e) => e.name).join(', ')}`);
   }
   const create = (entry: CatalogEntry): Instrumentation | undefined => {
     try {
@@ -54,7 +60,7 @@ export function loadInstrumentations(
       return undefined;
     }
   };
-  const chosen = catalog.filter((entry) => selected.includes(entry.name));
+  const chosen = all.filter((entry) => selected.includes(entry.name));
   const lazy = eagerOnly ? [] : chosen.filter((entry) => entry.modules !== null && entry.modules.length > 0);
   const started: Instrumentation[] = [];
   for (const entry of chosen) {

@@ -4,15 +4,20 @@
  */
 import { DEFAULT_DISABLED_INSTRUMENTATIONS, type DistributionConfig } from '../config/config';
 
+/** Ours, each going with an upstream instrumentation: on when it is on, unless disabled by name. */
+export const COMPANIONS: Readonly<Record<string, string>> = { 'mysql2-pool-metrics': 'mysql2' };
+
 export function selectInstrumentations(available: readonly string[], settings: DistributionConfig['instrumentations']): { selected: string[]; unknown: string[] } {
   const named = [...(settings.enabled ?? []), ...settings.disabled];
   const unknown = named.filter((name) => !available.includes(name));
-  const selected = available.filter((name) => {
+  const chosen = (name: string): boolean => {
     if (settings.disabled.includes(name)) return false;
+    const leader = COMPANIONS[name];
+    if (leader !== undefined) return available.includes(leader) && chosen(leader);
     if (settings.enabled !== undefined) return settings.enabled.includes(name);
     return !DEFAULT_DISABLED_INSTRUMENTATIONS.includes(name);
-  });
-  return { selected, unknown };
+  };
+  return { selected: available.filter(chosen), unknown };
 }
 
 const EXPRESS_IGNORED_LAYERS: Record<DistributionConfig['instrumentations']['expressSpans'], string[]> = {

@@ -8,7 +8,7 @@ const http = require('http');
 const { slowDuration } = require('./slow-duration.cjs');
 const { validateNewUser } = require('./validate-new-user.cjs');
 const { readAfterId } = require('./read-after-id.cjs');
-const { listUsersAfter, insertUser } = require('./users-table.cjs');
+const { listUsersAfter, insertUser, holdConnection } = require('./users-table.cjs');
 
 // Express 4 does not catch rejected promises; hand them to the error handler.
 function asyncRoute(handler) {
@@ -87,6 +87,15 @@ function createApp({ express, pool, ownPort, variant }) {
         return;
       }
       res.status(201).json(await insertUser(pool, user));
+    }),
+  );
+
+  app.get(
+    '/db/wait',
+    asyncRoute(async (req, res) => {
+      const { ms, note } = slowDuration(req.query.ms);
+      await holdConnection(pool, ms);
+      res.json(note ? { heldMs: ms, note } : { heldMs: ms });
     }),
   );
 

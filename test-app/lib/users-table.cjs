@@ -15,6 +15,14 @@ const SELECT_USERS_AFTER_ID = 'SELECT id, name, email, created_at FROM users WHE
 
 const INSERT_USER = 'INSERT INTO users (name, email) VALUES (?, ?)';
 
+// Holds one pool connection for a while (GET /db/wait): the way to see the
+// pool's used and pending connections move under load.
+const SLEEP = 'SELECT SLEEP(?) AS slept';
+
+async function holdConnection(pool, ms) {
+  await pool.query(SLEEP, [ms / 1000]);
+}
+
 async function ensureUsersTable(pool) {
   await pool.query(CREATE_USERS_TABLE);
 }
@@ -29,4 +37,4 @@ async function insertUser(pool, user) {
   return { id: result.insertId, name: user.name, email: user.email };
 }
 
-module.exports = { ensureUsersTable, listUsersAfter, insertUser, CREATE_USERS_TABLE, SELECT_USERS_AFTER_ID, INSERT_USER };
+module.exports = { ensureUsersTable, listUsersAfter, insertUser, holdConnection, CREATE_USERS_TABLE, SELECT_USERS_AFTER_ID, INSERT_USER };

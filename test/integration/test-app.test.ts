@@ -2,15 +2,14 @@
 // real MariaDB, without any instrumentation: it must work on its own before
 // it can tell us anything about the instrumentation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMariaDb, ensureTestAppDependencies, MARIADB_PORT, run, TEST_APP_DIR } from '../support/test-app-prerequisites';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 
-const repoRoot = path.resolve(__dirname, '../..');
-const testAppDir = path.join(repoRoot, 'test-app');
-const mariadbPort = Number(process.env.MARIADB_PORT ?? 3306);
+const testAppDir = TEST_APP_DIR;
+const mariadbPort = MARIADB_PORT;
 const dbEnv = {
   DB_HOST: '127.0.0.1',
   DB_PORT: String(mariadbPort),
@@ -19,38 +18,7 @@ const dbEnv = {
   DB_NAME: 'testapp',
 };
 
-// ---- process helpers (kept here: test/support/ belongs to someone else) ----
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
-
-/** Runs a command to completion; never rejects, so callers can report its output. */
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Finished> {
-  return new Promise((resolve) => {
-    const startedAt = Date.now();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      stderr += `\n[test: killed after ${options.timeoutMs} ms]`;
-      child.kill('SIGKILL');
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      stderr += `\n[test: could not run ${command}: ${error.message}]`;
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - startedAt });
-    });
-  });
-}
+// ---- process helpers ----
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,20 +28,6 @@ function freePort(): Promise<number> {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
     });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000);
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
   });
 }
 
@@ -127,33 +81,6 @@ async function stopApp(app: RunningApp, timeoutMs = 15000) {
 }
 
 // ---- prerequisites ------------------------------------------------------
-
-/** test-app's own node_modules, installed from its lockfile when missing or out of date. */
-async function ensureTestAppDependencies() {
-  const lock = JSON.parse(readFileSync(path.join(testAppDir, 'package-lock.json'), 'utf8'));
-  const wanted = Object.keys(lock.packages[''].dependencies ?? {});
-  const upToDate = wanted.every((name) => {
-    const installed = path.join(testAppDir, 'node_modules', name, 'package.json');
-    return existsSync(installed) && JSON.parse(readFileSync(installed, 'utf8')).version === lock.packages[`node_modules/${name}`].version;
-  });
-  if (upToDate) return;
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = await run(npm, ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: testAppDir, timeoutMs: 5 * 60000 });
-  if (result.code !== 0) {
-    throw new Error(`test-app/node_modules is missing or out of date and "npm ci" in test-app failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
-
-async function ensureMariaDb() {
-  if (await canConnect(mariadbPort)) return;
-  const script = path.join(repoRoot, 'scripts/mariadb.sh');
-  const result = await run('bash', [script], { timeoutMs: 9 * 60000 });
-  if (result.code !== 0 || !(await canConnect(mariadbPort))) {
-    throw new Error(
-      `MariaDB is needed on 127.0.0.1:${mariadbPort}; nothing answered there and scripts/mariadb.sh could not start it (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-}
 
 beforeAll(async () => {
   await ensureTestAppDependencies();

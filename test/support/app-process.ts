@@ -32,7 +32,12 @@ export function operatorEnv(entry: string, endpoint: string, extra: Record<strin
   };
 }
 
-export function startApp(script: string, env: Record<string, string>, options: { node?: string; cwd?: string; args?: string[]; timeoutMs?: number } = {}): Promise<AppProcess> {
+/** `ready` must capture the port; the fixtures print `LISTENING <port>`. */
+export function startApp(
+  script: string,
+  env: Record<string, string>,
+  options: { node?: string; cwd?: string; args?: string[]; timeoutMs?: number; ready?: RegExp } = {},
+): Promise<AppProcess> {
   const started = Date.now();
   const child = spawn(options.node ?? process.execPath, [...(options.args ?? []), script], {
     cwd: options.cwd,
@@ -56,10 +61,10 @@ export function startApp(script: string, env: Record<string, string>, options: {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`app ${script} did not print LISTENING within ${options.timeoutMs ?? 20_000} ms\nstdout: ${out}\nstderr: ${err}`));
+      reject(new Error(`app ${script} did not print ${options.ready ?? 'LISTENING'} within ${options.timeoutMs ?? 20_000} ms\nstdout: ${out}\nstderr: ${err}`));
     }, options.timeoutMs ?? 20_000);
     const onData = () => {
-      const match = /LISTENING (\d+)/.exec(out);
+      const match = (options.ready ?? /LISTENING (\d+)/).exec(out);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);

@@ -242,6 +242,24 @@ export class OtlpReceiver {
     }
   }
 
+  /** Every data point of a sum or gauge metric received, in arrival order, with plain attributes. */
+  metricPoints(name: string): Array<{ attributes: Attributes; value: number }> {
+    const points: Array<{ attributes: Attributes; value: number }> = [];
+    for (const request of this.metricRequests as Array<{ resourceMetrics?: Array<{ scopeMetrics?: Array<{ metrics?: Array<Record<string, any>> }> }> }>) {
+      for (const rm of request.resourceMetrics ?? []) {
+        for (const sm of rm.scopeMetrics ?? []) {
+          for (const metric of sm.metrics ?? []) {
+            if (metric.name !== name) continue;
+            for (const point of (metric.sum ?? metric.gauge)?.dataPoints ?? []) {
+              points.push({ attributes: plainAttributes(point.attributes), value: Number(point.asInt ?? point.asDouble ?? 0) });
+            }
+          }
+        }
+      }
+    }
+    return points;
+  }
+
   /** True if `text` occurs in any request body received, whatever the encoding. */
   rawContains(text: string): boolean {
     const needle = Buffer.from(text);

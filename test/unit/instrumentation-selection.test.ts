@@ -28,6 +28,21 @@ describe('selectInstrumentations', () => {
     expect(select({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mongoose', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'redis' })).toEqual({ selected: ['http'], unknown: ['mongoose', 'redis'] });
   });
 
+  it('starts our mysql2 pool metrics with mysql2, unless either is disabled', () => {
+    const available = [...AVAILABLE, 'mysql2-pool-metrics'];
+    expect(select({}, available).selected).toContain('mysql2-pool-metrics');
+    expect(select({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,mysql2' }, available).selected).toEqual(['http', 'mysql2', 'mysql2-pool-metrics']);
+    expect(select({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'mysql2' }, available).selected).not.toContain('mysql2-pool-metrics');
+    expect(select({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'mysql2-pool-metrics' }, available).selected).toContain('mysql2');
+    expect(select({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'mysql2-pool-metrics' }, available).selected).not.toContain('mysql2-pool-metrics');
+  });
+
+  it('leaves on the pool metrics upstream instrumentations report unconditionally (pg, mysql, mongodb, oracledb)', () => {
+    const drivers = ['pg', 'mysql', 'mongodb', 'oracledb'];
+    expect(select({}, drivers).selected).toEqual(drivers);
+    for (const name of drivers) expect(instrumentationSettings(name, parseConfig({}).config.instrumentations)).toEqual({});
+  });
+
   it('starts nothing for an enabled list of only separators', () => {
     expect(select({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: ',' }).selected).toEqual([]);
   });

@@ -1,0 +1,91 @@
+/**
+ * Connection-pool metrics for mysql2 pools, by the OpenTelemetry
+ * database-client conventions: db.client.connection.count by
+ * db.client.connection.state (used, idle), db.client.connection.max and
+ * db.client.connection.pending_requests, each with
+ * db.client.connection.pool.name. The upstream mysql2 instrumentation has
+ * none. Pools are noted when created (createPool is wrapped); their queues
+ * are read when metrics are collected, so a query costs nothing more.
+ */
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
+import { mysql2PoolName, mysql2PoolState, uniqueName, type Mysql2PoolLike } from '../metrics/pool-state';
+
+const SUPPORTED = ['>=1.0.0 <4'];
+type CreatePool = (...args: unknown[]) => unknown;
+
+export class Mysql2PoolMetricsInstrumentation extends InstrumentationBase {
+  /** Live pools and their names; a closed or collected pool is dropped at the next collection. */
+  private readonly pools = new Map<WeakRef<Mysql2PoolLike>, string>();
+  private readonly seen = new WeakSet<object>();
+
+  constructor(config: Record<string, unknown> = {}) {
+    super('custom-otel-mysql2-pool-metrics', '1.0.0', config);
+  }
+
+  protected init() {
+    const wrapExports = (exports: Record<string, unknown>) => {
+      if (typeof exports?.createPool === 'function') this._wrap(exports, 'createPool', (original) => this.noting(original as CreatePool));
+      return exports;
+    };
+    const unwrapExports = (exports: Record<string, unknown>) => {
+      if (exports) this._unwrap(exports, 'createPool');
+    };
+    // mysql2/promise (3.x) creates its pools through lib/create_pool.js, not the package's exports.
+    const createPoolFile = new InstrumentationNodeModuleFile('mysql2/lib/create_pool.js', SUPPORTED, (createPool: CreatePool) => this.noting(createPool), () => undefined);
+    return [new InstrumentationNodeModuleDefinition('mysql2', SUPPORTED, wrapExports as never, unwrapExports as never, [createPoolFile])];
+  }
+
+  /** createPool, noting each pool it returns. */
+  private noting(original: CreatePool): CreatePool {
+    const instrumentation = this;
+    return function createPool(this: unknown, ...args: unknown[]) {
+      const pool = original.apply(this, args);
+      try {
+        instrumentation.note(pool as Mysql2PoolLike);
+      } catch {
+        // a pool we cannot read goes unmeasured; the app keeps its pool
+      }
+      return pool;
+    };
+  }
+
+  private note(pool: Mysql2PoolLike): void {
+    if (typeof pool !== 'object' || pool === null || this.seen.has(pool) || mysql2PoolState(pool) === undefined) return;
+    this.seen.add(pool);
+    this.pools.set(new WeakRef(pool), uniqueName(mysql2PoolName(pool), new Set(this.pools.values())));
+  }
+
+  protected override _updateMetricInstruments(): void {
+    const count = this.meter.createObservableUpDownCounter('db.client.connection.count', {
+      unit: '{connection}',
+      description: 'The number of connections that are currently in state described by the state attribute',
+    });
+    const max = this.meter.createObservableUpDownCounter('db.client.connection.max', {
+      unit: '{connection}',
+      description: 'The maximum number of open connections allowed',
+    });
+    const pending = this.meter.createObservableUpDownCounter('db.client.connection.pending_requests', {
+      unit: '{request}',
+      description: 'The number of current pending requests for an open connection',
+    });
+    this.meter.addBatchObservableCallback(
+      (result) => {
+        for (const [ref, name] of this.pools) {
+          const pool = ref.deref();
+          const state = pool && !pool._closed ? mysql2PoolState(pool) : undefined;
+          if (!state) {
+            this.pools.delete(ref);
+            continue;
+          }
+          const observe = (instrument: Parameters<typeof result.observe>[0], value: number, attributes: Record<string, string>) =>
+            result.observe(instrument, value, { 'db.client.connection.pool.name': name, ...attributes });
+          observe(count, state.used, { 'db.client.connection.state': 'used' });
+          observe(count, state.idle, { 'db.client.connection.state': 'idle' });
+          observe(pending, state.pending, {});
+          if (state.max !== undefined) observe(max, state.max, {});
+        }
+      },
+      [count, max, pending],
+    );
+  }
+}
