@@ -20,7 +20,8 @@ describe('previewDocuments on the demo manifests', () => {
     expect(app?.text).toContain('volume opentelemetry-auto-instrumentation-nodejs: emptyDir, sizeLimit 50Mi (spec.nodejs.volumeLimitSize)');
     expect(app?.text).toContain('init container securityContext: copied from container test-app');
     expect(app?.text).toContain("value: ' --require /otel-auto-instrumentation-nodejs/autoinstrumentation.js'");
-    expect(app?.text).not.toContain('Warnings:');
+    // The only warning: the Instrumentation webhook's, on the volumeLimitSize our Instrumentations set.
+    expect(app?.text).toContain('Warnings:\n  - Instrumentation otel-demo/nodejs-20: spec.nodejs.volumeSizeLimit is deprecated and will be removed in a future release; use spec.nodejs.volume.size instead\nPod as');
   });
 
   it('resolves the environment the app sees, Secret values included', () => {
@@ -82,5 +83,57 @@ describe('npm run k8s:preview', { timeout: 60_000 }, () => {
     const { code, output } = run(['k8s/no-such.yaml']);
     expect(code).toBe(1);
     expect(output).toContain('k8s:preview: cannot read k8s/no-such.yaml: ENOENT');
+  });
+});
+
+describe('previewDocuments: edges where the operator differs from a plain reading', () => {
+  const tlsDocuments = (extra = '') =>
+    parseManifestText(
+      `apiVersion: opentelemetry.io/v1alpha1
+kind: Instrumentation
+metadata: {name: nodejs-20, namespace: shop}
+spec:
+  exporter:
+    endpoint: https://collector:4317
+    tls: {secretName: client-certs, configMapName: ca-bundle, ca_file: ca.crt, cert_file: tls.crt, key_file: tls.key}
+  nodejs: {image: custom-otel-autoinstrumentation-nodejs:1.0.0-node20, volumeLimitSize: 0.5Gi, resourceRequirements: {limits: {cpu: "0.5", memory: 0.25Gi}, requests: {cpu: 50m, memory: 128Mi}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}, annotations: {instrumentation.opentelemetry.io/inject-nodejs: "true"}}
+    spec: {containers: [{name: web, image: "node:20"}]}
+${extra}`,
+      'tls.yaml',
+    );
+
+  it('says "Not injected" when the TLS Secret or ConfigMap is not among the given files, naming them', () => {
+    const [web] = previewDocuments(tlsDocuments(), { defaultNamespace: 'default' });
+    expect(web?.result.injected).toBe(false);
+    expect(web?.text).toContain('Not injected: the operator logs an error and admits the pod unchanged: secret shop/client-certs with certificates does not exist; configmap shop/ca-bundle with CA certificate does not exist');
+    expect(web?.text).not.toContain('Injected: Instrumentation');
+  });
+
+  it('injects when both are given, in the pod\'s namespace (another namespace does not count)', () => {
+    const elsewhere = `---\napiVersion: v1\nkind: Secret\nmetadata: {name: client-certs, namespace: other}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca-bundle, namespace: shop}\n`;
+    expect(previewDocuments(tlsDocuments(elsewhere), { defaultNamespace: 'default' })[0]?.text).toContain('Not injected: the operator logs an error and admits the pod unchanged: secret shop/client-certs with certificates does not exist (');
+    const both = `---\napiVersion: v1\nkind: Secret\nmetadata: {name: client-certs, namespace: shop}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca-bundle, namespace: shop}\n`;
+    const [web] = previewDocuments(tlsDocuments(both), { defaultNamespace: 'default' });
+    expect(web?.text).toContain('Injected: Instrumentation shop/nodejs-20 into web');
+  });
+
+  it('prints quantities as the operator stores them (0.5Gi as 512Mi) and says so, with the deprecation warning', () => {
+    const both = `---\napiVersion: v1\nkind: Secret\nmetadata: {name: client-certs, namespace: shop}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca-bundle, namespace: shop}\n`;
+    const [web] = previewDocuments(tlsDocuments(both), { defaultNamespace: 'default' });
+    const text = web!.text;
+    expect(text).toContain('spec.nodejs.volumeLimitSize 0.5Gi is stored as 512Mi');
+    expect(text).toContain('volume opentelemetry-auto-instrumentation-nodejs: emptyDir, sizeLimit 512Mi (spec.nodejs.volumeLimitSize)');
+    expect(text).toContain('sizeLimit: 512Mi');
+    expect(text).not.toContain('0.5Gi\n');
+    expect(text).toMatch(/limits:\n\s+cpu: 500m\n\s+memory: 256Mi/);
+    expect(text).toContain('spec.nodejs.volumeSizeLimit is deprecated and will be removed in a future release; use spec.nodejs.volume.size instead');
   });
 });

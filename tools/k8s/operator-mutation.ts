@@ -49,6 +49,12 @@ export interface AdmissionRequest {
   ownerObjects?: OwnerObject[];
   /** Every Instrumentation in the cluster, with metadata.namespace set. */
   instrumentations: readonly Instrumentation[];
+  /**
+   * Secrets and ConfigMaps known to exist, as `namespace/name`. The operator
+   * refuses a pod whose Instrumentation names a TLS Secret/ConfigMap missing
+   * from the pod's namespace; when this is not given, that cannot be checked.
+   */
+  existingObjects?: { secrets: ReadonlySet<string>; configMaps: ReadonlySet<string> };
   /** Operator flags; both default to the operator's defaults (true). */
   operator?: { enableNodeJsInstrumentation?: boolean; enableMultiInstrumentation?: boolean };
 }
@@ -185,6 +191,24 @@ function instrumentContainer(
   return { container: { ...original, env, volumeMounts }, podVolumes: exporter.podVolumes };
 }
 
+/**
+ * podmutator.go validateInstrumentation: the objects spec.exporter.tls names
+ * must exist in the pod's namespace. [] when all do, undefined when unknown.
+ */
+function missingTlsObjects(inst: Instrumentation, podNamespace: string, existing: AdmissionRequest['existingObjects']): string[] | undefined {
+  const tls = inst.spec.exporter?.tls;
+  if (!tls?.secretName && !tls?.configMapName) return [];
+  if (!existing) return undefined;
+  const missing: string[] = [];
+  if (tls.secretName && !existing.secrets.has(`${podNamespace}/${tls.secretName}`)) {
+    missing.push(`secret ${podNamespace}/${tls.secretName} with certificates does not exist`);
+  }
+  if (tls.configMapName && !existing.configMaps.has(`${podNamespace}/${tls.configMapName}`)) {
+    missing.push(`configmap ${podNamespace}/${tls.configMapName} with CA certificate does not exist`);
+  }
+  return missing;
+}
+
 export function mutatePodForNodejs(request: AdmissionRequest): MutationResult {
   const decisions: string[] = [];
   const warnings: string[] = [];
@@ -219,8 +243,13 @@ export function mutatePodForNodejs(request: AdmissionRequest): MutationResult {
   const names = resolveContainerNames(namespace.annotations, pod.metadata.annotations, multiInstrumentation);
   if (names.kind === 'error') return notInjected(`the operator returns an error and admits the pod unchanged: ${names.reason}`);
   if (names.kind === 'skip') return notInjected(`the operator skips injection: ${names.reason}`);
-  if (inst.spec.exporter?.tls?.secretName || inst.spec.exporter?.tls?.configMapName) {
+  const missingTls = missingTlsObjects(inst, namespace.name, request.existingObjects);
+  if (missingTls === undefined) {
     warnings.push(`the operator refuses injection unless the TLS Secret/ConfigMap named in spec.exporter.tls exists in namespace ${namespace.name}`);
+  } else if (missingTls.length > 0) {
+    return notInjected(
+      `the operator logs an error and admits the pod unchanged: ${missingTls.join('; ')} (not in the given files; if it exists in the cluster, pass its YAML too)`,
+    );
   }
   if (pod.spec.containers.length === 0) return notInjected('the pod has no containers');
 

@@ -49,6 +49,19 @@ function bullet(lines: readonly string[]): string {
   return lines.map((line) => `  - ${line}`).join('\n');
 }
 
+/** `namespace/name` of every Secret and ConfigMap in the given files. */
+function existingObjects(documents: readonly ManifestDocument[], defaultNamespace: string) {
+  const secrets = new Set<string>();
+  const configMaps = new Set<string>();
+  for (const { content } of documents) {
+    const metadata = content.metadata as { name?: string; namespace?: string } | undefined;
+    const key = `${metadata?.namespace ?? defaultNamespace}/${metadata?.name ?? ''}`;
+    if (content.kind === 'Secret') secrets.add(key);
+    if (content.kind === 'ConfigMap') configMaps.add(key);
+  }
+  return { secrets, configMaps };
+}
+
 export function previewDocuments(documents: readonly ManifestDocument[], options: PreviewOptions): WorkloadPreview[] {
   const instrumentations: Instrumentation[] = documents
     .map((d): unknown => d.content)
@@ -78,6 +91,7 @@ export function previewDocuments(documents: readonly ManifestDocument[], options
       pod: { metadata: pod.metadata, spec: pod.spec },
       ownerObjects: pod.ownerObjects,
       instrumentations,
+      existingObjects: existingObjects(documents, options.defaultNamespace),
     });
     const title = describeDocument(workload as unknown as Record<string, unknown>);
     const sections = [`=== ${title} ===`];

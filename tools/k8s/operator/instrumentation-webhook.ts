@@ -1,4 +1,5 @@
 import { SAMPLER_TYPES, type Instrumentation } from '../instrumentation-types';
+import { canonicalQuantity } from './quantity';
 
 // What the operator's Instrumentation webhook does when the resource is applied:
 // defaulting (the stored object the pod webhook later reads) and the checks the
@@ -33,6 +34,18 @@ export function applyWebhookDefaults(inst: Instrumentation): DefaultedInstrument
     applied.push(
       `spec.nodejs.resourceRequirements.requests unset: webhook default cpu ${DEFAULT_NODEJS_REQUESTS.cpu}, memory ${DEFAULT_NODEJS_REQUESTS.memory}`,
     );
+  }
+  // Quantities are stored in canonical form: what the pod webhook later reads.
+  const canonical = (what: string, value: string | number): string | number => {
+    const stored = canonicalQuantity(value);
+    if (stored === undefined || stored === String(value)) return value;
+    applied.push(`${what} ${value} is stored as ${stored}`);
+    return stored;
+  };
+  if (nodejs.volumeLimitSize != null) nodejs.volumeLimitSize = canonical('spec.nodejs.volumeLimitSize', nodejs.volumeLimitSize);
+  for (const kind of ['limits', 'requests'] as const) {
+    const list = resources[kind] as Record<string, string | number> | undefined;
+    if (list) resources[kind] = Object.fromEntries(Object.entries(list).map(([name, value]) => [name, canonical(`spec.nodejs.resourceRequirements.${kind}.${name}`, value)]));
   }
   nodejs.resourceRequirements = resources;
   return { instrumentation: { ...inst, spec: { ...inst.spec, nodejs } }, applied };
@@ -98,5 +111,9 @@ export function validateInstrumentation(inst: Instrumentation): WebhookVerdict {
     if (!endpoint.startsWith('https://')) warnings.push('exporter.tls is configured but exporter.endpoint is not enabling TLS with https://');
   }
   if (endpoint.startsWith('https://') && !exporter?.tls) warnings.push('exporter is using https:// but exporter.tls is unset');
+  // The webhook names the field by its Go name (VolumeSizeLimit); the YAML key is volumeLimitSize.
+  if (nodejs?.volumeLimitSize != null) {
+    warnings.push('spec.nodejs.volumeSizeLimit is deprecated and will be removed in a future release; use spec.nodejs.volume.size instead');
+  }
   return { errors, warnings };
 }
