@@ -5,6 +5,7 @@
  * support, where the version guard must leave the app serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { readVersions, type VersionEntry } from '../../scripts/versions';
 import { ensureNodeRuntime, resolveNodeVersion } from '../../scripts/node-runtimes';
@@ -75,6 +76,28 @@ describe.each(majors)('node$major image (SDK $sdkLine, Node $nodeRange)', (entry
     expect(app.stderr()).toMatch(new RegExp(`started custom-otel-autoinstrumentation-nodejs .*node${entry.major} image, SDK ${entry.sdkLine.replace('.', '\\.')}`));
   });
 
+  it('doctor.js on the oldest Node of the major exports its test span (this SDK line) and exits 0', async () => {
+    const service = `matrix-doctor-${entry.major}`;
+    const result = await runNode(runtimes.oldest, [join(tree, 'doctor.js'), '--json'], operatorEnv(join(tree, 'autoinstrumentation.js'), receiver.grpcUrl, { OTEL_SERVICE_NAME: service }));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.tree).toMatchObject({ major: entry.major, sdkLine: entry.sdkLine });
+    expect(report.instrumentations.active).toEqual(expect.arrayContaining(['http', 'mysql2', 'mysql2-pool-metrics']));
+    await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === service && s.name === 'custom-otel doctor test span'), 10_000, `the doctor test span of ${service}`);
+  });
+
+  it("instrument.js on the oldest Node of the major runs the app with its flags and exits with the app's code", async () => {
+    const service = `matrix-launcher-${entry.major}`;
+    const result = await runNode(
+      runtimes.oldest,
+      [join(tree, 'instrument.js'), '--service_name', service, '--exporter_otlp_endpoint', receiver.grpcUrl, '--metrics_exporter', 'none', '--logs_exporter', 'none', '--', join(runtimes.oldest, 'bin', 'node'), '-e',
+        "require('http').get('http://127.0.0.1:1/', () => {}).on('error', () => setTimeout(() => process.exit(3), 1500))"],
+      {},
+    );
+    expect(result.code, result.stderr).toBe(3);
+    await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === service && s.kind === 'CLIENT'), 10_000, `the client span of ${service}`);
+  });
+
   it('under a Node it does not support, the guard leaves the app serving and says which image to use', async () => {
     const other = foreignMajor(entry);
     const runtime = await ensureNodeRuntime(await resolveNodeVersion(other, 'newest'));
@@ -91,5 +114,24 @@ describe.each(majors)('node$major image (SDK $sdkLine, Node $nodeRange)', (entry
     expect(app.stderr()).toContain(`this is the custom-otel-autoinstrumentation-nodejs node${entry.major} image, for Node ${entry.nodeRange}`);
     expect(app.stderr()).toContain(`use the node${other} image instead (Instrumentation nodejs-${other})`);
     expect(app.stderr()).not.toContain('info: started');
+    // The doctor says the same, and that telemetry would not flow.
+    const doctor = await runNode(runtime, [join(tree, 'doctor.js')], operatorEnv(join(tree, 'autoinstrumentation.js'), receiver.grpcUrl));
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(`FAIL  this is the custom-otel-autoinstrumentation-nodejs node${entry.major} image`);
   });
 });
+
+function runNode(runtimeDir: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(runtimeDir, 'bin', 'node'), args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
