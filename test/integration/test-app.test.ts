@@ -141,6 +141,14 @@ describe.each([
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(295);
   });
 
+  it('GET /db/wait holds a pool connection for the requested time (SELECT SLEEP)', async () => {
+    const { status, body } = await getJson(`${app.baseUrl}/db/wait?ms=200`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ heldMs: 200 });
+    const capped = await getJson(`${app.baseUrl}/db/wait?ms=abc`);
+    expect(capped.body).toEqual({ heldMs: 150, note: 'ms="abc" is not a whole number of milliseconds; waited 150' });
+  });
+
   it('GET /slow with a bad ms waits the default and says so', async () => {
     const { status, body } = await getJson(`${app.baseUrl}/slow?ms=soon`);
     expect(status).toBe(200);
