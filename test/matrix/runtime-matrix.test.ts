@@ -12,6 +12,7 @@ import { ensureNodeRuntime, resolveNodeVersion } from '../../scripts/node-runtim
 import { REPO, stageMajor } from '../../scripts/stage';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp } from '../support/app-process';
+import { ensureMariaDb, ensureTestAppDependencies, MARIADB_PORT, TEST_APP_DIR } from '../support/test-app-prerequisites';
 
 const FIXTURE = join(__dirname, '../fixtures/express-app');
 const versions = readVersions();
@@ -97,6 +98,26 @@ describe.each(majors)('node$major image (SDK $sdkLine, Node $nodeRange)', (entry
     expect(result.code, result.stderr).toBe(3);
     await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === service && s.kind === 'CLIENT'), 10_000, `the client span of ${service}`);
   });
+
+  it('the test app on the oldest Node of the major reports its mysql2 pool (MariaDB)', async () => {
+    await ensureTestAppDependencies();
+    await ensureMariaDb();
+    const service = `matrix-pool-${entry.major}`;
+    // Tests of a file run one after another: only this app's metrics are judged.
+    receiver.clear();
+    const app = await startApp(
+      join(TEST_APP_DIR, 'server.cjs'),
+      operatorEnv(join(tree, 'autoinstrumentation.js'), receiver.grpcUrl, { OTEL_SERVICE_NAME: service, OTEL_METRIC_EXPORT_INTERVAL: '200', OTEL_TRACES_EXPORTER: 'none', PORT: '0', HOST: '127.0.0.1', DB_PORT: String(MARIADB_PORT) }),
+      { node: join(runtimes.oldest, 'bin', 'node'), cwd: TEST_APP_DIR, ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs: 60_000 },
+    );
+    try {
+      expect((await get(app.port, '/db/wait?ms=10')).status).toBe(200);
+      const idle = () => receiver.metricPoints('db.client.connection.count').filter((p) => p.attributes['db.client.connection.state'] === 'idle' && p.value >= 1);
+      await receiver.waitFor(() => idle().length > 0 && receiver.metricPoints('db.client.connection.max').some((p) => p.value === 10), 20_000, `the pool metrics of ${service}`);
+    } finally {
+      await app.stop();
+    }
+  }, 120_000);
 
   it('under a Node it does not support, the guard leaves the app serving and says which image to use', async () => {
     const other = foreignMajor(entry);
