@@ -3,10 +3,10 @@
  * sources: `npx tsx scripts/generate.ts`, or `--check` to list the ones out of
  * date and exit 1.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATED_FILES, outOfDate } from './generated/sections';
+import { currentContent, GENERATED_FILES, outOfDate } from './generated/sections';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,9 +17,12 @@ if (process.argv.includes('--check')) {
 } else {
   for (const { file, render } of GENERATED_FILES) {
     const path = join(root, file);
-    const current = readFileSync(path, 'utf8');
+    const current = currentContent(root, file);
     const next = render(current);
-    if (next !== current) writeFileSync(path, next);
+    if (next !== current) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, next);
+    }
     console.log(`${next === current ? 'current' : 'wrote  '} ${file}`);
   }
 }

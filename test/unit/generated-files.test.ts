@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_FILES, replaceSection } from '../../scripts/generated/sections';
+import { currentContent, GENERATED_FILES, replaceSection } from '../../scripts/generated/sections';
 import { renderSettingsTable } from '../../scripts/generated/settings-table';
 import { ALL_SETTINGS } from '../../src/config/all-settings';
 
@@ -10,7 +10,7 @@ const root = join(__dirname, '../..');
 
 describe('generated files', () => {
   it.each(GENERATED_FILES.map((generated) => [generated.file, generated] as const))('%s is current (else: npx tsx scripts/generate.ts)', (file, generated) => {
-    const current = readFileSync(join(root, file), 'utf8');
+    const current = currentContent(root, file);
     expect(generated.render(current)).toBe(current);
   });
 
