@@ -8,7 +8,7 @@ import type { BuildInfo } from '../build-info';
 import { parseConfig, type DistributionConfig } from '../config/config';
 import type { Env } from '../config/env-reader';
 import { checkNodeVersion } from '../entry/version-guard';
-import { commandName, isExcludedCommand } from '../entry/process-filter';
+import { commandName, DEFAULT_EXCLUDE_COMMANDS, EXCLUDE_COMMANDS_VARIABLE, isExcludedCommand } from '../entry/process-filter';
 import { selectInstrumentations } from '../instrumentations/selection';
 import { resourceAttributes } from '../resource';
 import { entryState, type EntryState } from './node-options';
@@ -77,10 +77,11 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
 
   const isNode = facts.appArgv !== undefined && NODE_RUNTIMES.includes(commandName(facts.appArgv[0]) ?? '');
   const script = isNode ? scriptOf(facts.appArgv!) : undefined;
-  const excluded = script !== undefined && isExcludedCommand(script, env.CUSTOM_OTEL_EXCLUDE_COMMANDS);
+  const excludeSetting = env[EXCLUDE_COMMANDS_VARIABLE];
+  const excluded = script !== undefined && isExcludedCommand(script, excludeSetting);
   const appText = isNode ? `the app (pid 1: ${facts.appArgv!.join(' ').slice(0, 120)})` : 'the app (its command is unknown here: pid 1 is not a node process)';
   if (config.sdkDisabled) add('fail', 'start', `OTEL_SDK_DISABLED=true: the entry loads but starts nothing`);
-  else if (excluded) add('fail', 'start', `${appText} is not instrumented: its command "${commandName(script)}" is in CUSTOM_OTEL_EXCLUDE_COMMANDS (${config.excludeCommands.join(',')})`);
+  else if (excluded) add('fail', 'start', `${appText} is not instrumented: its command "${commandName(script)}" is in ${EXCLUDE_COMMANDS_VARIABLE} (${excludeSetting?.trim() ? excludeSetting.trim() : `default ${DEFAULT_EXCLUDE_COMMANDS.join(',')}`})`);
   else if (guard.supported && nodeOptions.state !== 'missing') add('ok', 'start', `would start in ${appText}`);
 
   const serviceName = resourceAttributes(config, 'node')['service.name']!;
