@@ -23,6 +23,7 @@ export class CustomSpanProcessor implements SpanProcessor {
   private readonly staticKeys: string[];
   private readonly staticValues: Array<string | boolean>;
   private readonly slowThresholdMs: number;
+  private readonly spanNameRules: DistributionConfig['processor']['spanNameRules'];
 
   constructor(
     private readonly next: SpanProcessor,
@@ -33,6 +34,7 @@ export class CustomSpanProcessor implements SpanProcessor {
   ) {
     this.redactor = new Redactor(options.redactKeys, options.sanitizeDbStatements);
     this.slowThresholdMs = options.slowThresholdMs;
+    this.spanNameRules = options.spanNameRules;
     const constant: Array<[string, string | boolean]> = [
       ['custom.processed', true],
       ['custom.processor.version', distributionVersion],
@@ -66,7 +68,7 @@ export class CustomSpanProcessor implements SpanProcessor {
       attributes = span.attributes as Record<string, unknown>;
       // Both conventions first, so a drop rule written in either matches.
       if (span.kind === SpanKind.SERVER || span.kind === SpanKind.CLIENT) harmonizeHttpAttributes(attributes);
-      if (this.options.spanNameRules.length > 0 && span.kind === SpanKind.SERVER && attributes['http.route'] === undefined) this.nameByRule(span, attributes);
+      if (this.spanNameRules.length > 0 && span.kind === SpanKind.SERVER && attributes['http.route'] === undefined) this.nameByRule(span, attributes);
       if (this.options.dropRules.length > 0 && matchesDropRule(this.options.dropRules, span.name, attributes as never)) {
         return;
       }
@@ -103,7 +105,7 @@ export class CustomSpanProcessor implements SpanProcessor {
     const path = attributes['url.path'];
     if (typeof path !== 'string') return;
     const method = attributes['http.request.method'];
-    const rule = matchSpanNameRule(this.options.spanNameRules, typeof method === 'string' ? method : undefined, path);
+    const rule = matchSpanNameRule(this.spanNameRules, typeof method === 'string' ? method : undefined, path);
     if (!rule) return;
     attributes['http.route'] = rule.template;
     // The span has ended, so updateName() would refuse; the name is a plain field on every SDK line.
