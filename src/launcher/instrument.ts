@@ -31,8 +31,11 @@ function main(): void {
   const [command, ...args] = parsed.command;
   const child = spawn(command!, args, { env, stdio: 'inherit' });
 
+  // Ctrl-C and Ctrl-\ at a terminal reach the app by themselves (it is in our
+  // process group); forwarding them too would make it see each twice.
+  const fromTerminal = (signal: NodeJS.Signals) => (signal === 'SIGINT' || signal === 'SIGQUIT') && process.stdin.isTTY === true;
   const forward = (signal: NodeJS.Signals) => () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null && !fromTerminal(signal)) child.kill(signal);
   };
   const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
