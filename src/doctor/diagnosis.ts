@@ -51,6 +51,8 @@ export interface DoctorReport {
 }
 
 const NODE_RUNTIMES = ['node', 'nodejs'];
+/** Excluded by default because they start the app as a child process, which is instrumented. */
+const RUNNERS = ['npm', 'npx', 'yarn', 'pnpm', 'pnpx', 'corepack', 'nodemon'];
 
 /** The script of a node command line: the first argument after the runtime that is not an option. */
 function scriptOf(argv: readonly string[]): string | undefined {
@@ -81,7 +83,10 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
   const excluded = script !== undefined && isExcludedCommand(script, excludeSetting);
   const appText = isNode ? `the app (pid 1: ${facts.appArgv!.join(' ').slice(0, 120)})` : 'the app (its command is unknown here: pid 1 is not a node process)';
   if (config.sdkDisabled) add('fail', 'start', `OTEL_SDK_DISABLED=true: the entry loads but starts nothing`);
-  else if (excluded) add('fail', 'start', `${appText} is not instrumented: its command "${commandName(script)}" is in ${EXCLUDE_COMMANDS_VARIABLE} (${excludeSetting?.trim() ? excludeSetting.trim() : `default ${DEFAULT_EXCLUDE_COMMANDS.join(',')}`})`);
+  else if (excluded && RUNNERS.includes(commandName(script)!)) {
+    // `npm start` as pid 1: npm itself is skipped, the node process it starts for the app is instrumented.
+    add('info', 'start', `pid 1 is ${commandName(script)} (${facts.appArgv!.join(' ').slice(0, 120)}), which is not instrumented itself; the app's node process it starts would be`);
+  } else if (excluded) add('fail', 'start', `${appText} is not instrumented: its command "${commandName(script)}" is in ${EXCLUDE_COMMANDS_VARIABLE} (${excludeSetting?.trim() ? excludeSetting.trim() : `default ${DEFAULT_EXCLUDE_COMMANDS.join(',')}`})`);
   else if (guard.supported && nodeOptions.state !== 'missing') add('ok', 'start', `would start in ${appText}`);
 
   const serviceName = resourceAttributes(config, 'node')['service.name']!;

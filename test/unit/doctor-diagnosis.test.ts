@@ -47,8 +47,12 @@ describe('diagnose', () => {
     expect(diagnose(facts({}, { OTEL_SDK_DISABLED: 'true' })).problems).toEqual(['OTEL_SDK_DISABLED=true: the entry loads but starts nothing']);
     const excluded = diagnose(facts({ appArgv: ['node', '--enable-source-maps', '/app/worker.js'] }, { CUSTOM_OTEL_EXCLUDE_COMMANDS: 'worker' }));
     expect(excluded.problems[0]).toContain('its command "worker" is in CUSTOM_OTEL_EXCLUDE_COMMANDS');
-    // npm itself is excluded by default; pid 1 not being node says nothing about the app.
-    expect(diagnose(facts({ appArgv: ['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'start'] })).app.excluded).toBe(true);
+    // npm as pid 1 is skipped itself, but the app it starts is instrumented: no failure.
+    const npm = diagnose(facts({ appArgv: ['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'start'] }));
+    expect(npm.app.excluded).toBe(true);
+    expect(npm.ok).toBe(true);
+    expect(npm.checks.find((c) => c.topic === 'start')?.text).toContain("pid 1 is npm (node /usr/lib/node_modules/npm/bin/npm-cli.js start), which is not instrumented itself; the app's node process it starts would be");
+    // pid 1 not being node says nothing about the app.
     expect(diagnose(facts({ appArgv: ['/bin/sh', '-c', 'node app.js'] })).ok).toBe(true);
   });
 
