@@ -4,7 +4,7 @@
  * db.client.connection.state (used, idle), db.client.connection.max and
  * db.client.connection.pending_requests, each with
  * db.client.connection.pool.name. The upstream mysql2 instrumentation has
- * none. Pools are noted when created (createPool is wrapped); their queues
+ * none. Pools are noted when created (createPool and PoolCluster.add are wrapped); their queues
  * are read when metrics are collected, so a query costs nothing more.
  */
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
@@ -32,7 +32,20 @@ export class Mysql2PoolMetricsInstrumentation extends InstrumentationBase {
     };
     // mysql2/promise (3.x) creates its pools through lib/create_pool.js, not the package's exports.
     const createPoolFile = new InstrumentationNodeModuleFile('mysql2/lib/create_pool.js', SUPPORTED, (createPool: CreatePool) => this.noting(createPool), () => undefined);
-    return [new InstrumentationNodeModuleDefinition('mysql2', SUPPORTED, wrapExports as never, unwrapExports as never, [createPoolFile])];
+    // A PoolCluster makes a pool per node it is given (add), named by the node's id.
+    type Cluster = { prototype: { add?: (...args: unknown[]) => unknown } };
+    const clusterFile = new InstrumentationNodeModuleFile(
+      'mysql2/lib/pool_cluster.js',
+      SUPPORTED,
+      (PoolCluster: Cluster) => {
+        if (typeof PoolCluster?.prototype?.add === 'function') this._wrap(PoolCluster.prototype, 'add', (original) => this.notingClusterNodes(original as CreatePool) as never);
+        return PoolCluster;
+      },
+      (PoolCluster: Cluster) => {
+        if (PoolCluster?.prototype) this._unwrap(PoolCluster.prototype, 'add');
+      },
+    );
+    return [new InstrumentationNodeModuleDefinition('mysql2', SUPPORTED, wrapExports as never, unwrapExports as never, [createPoolFile, clusterFile])];
   }
 
   /** createPool, noting each pool it returns. */
@@ -49,10 +62,25 @@ export class Mysql2PoolMetricsInstrumentation extends InstrumentationBase {
     };
   }
 
-  private note(pool: Mysql2PoolLike): void {
+  /** PoolCluster.add, noting the pool of each node it holds afterwards. */
+  private notingClusterNodes(original: CreatePool): CreatePool {
+    const instrumentation = this;
+    return function add(this: { _nodes?: Record<string, { id?: string; pool?: Mysql2PoolLike }> }, ...args: unknown[]) {
+      const result = original.apply(this, args);
+      try {
+        for (const node of Object.values(this._nodes ?? {})) if (node.pool) instrumentation.note(node.pool, node.id);
+      } catch {
+        // a cluster we cannot read goes unmeasured
+      }
+      return result;
+    };
+  }
+
+  private note(pool: Mysql2PoolLike, clusterNode?: string): void {
     if (typeof pool !== 'object' || pool === null || this.seen.has(pool) || mysql2PoolState(pool) === undefined) return;
     this.seen.add(pool);
-    this.pools.set(new WeakRef(pool), uniqueName(mysql2PoolName(pool), new Set(this.pools.values())));
+    const name = clusterNode === undefined ? mysql2PoolName(pool) : `${clusterNode} ${mysql2PoolName(pool)}`;
+    this.pools.set(new WeakRef(pool), uniqueName(name, new Set(this.pools.values())));
   }
 
   protected override _updateMetricInstruments(): void {

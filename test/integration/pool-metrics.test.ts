@@ -78,3 +78,28 @@ describe.each(['server.cjs', 'server.mjs'])('mysql2 pool metrics of the test app
     expect([...scopes]).toEqual(['custom-otel-mysql2-pool-metrics']);
   });
 });
+
+describe('mysql2 PoolCluster pools', () => {
+  it('are reported per cluster node, named by the node id and address', async () => {
+    await ensureTestAppDependencies();
+    await ensureMariaDb();
+    const receiver = await OtlpReceiver.start();
+    const app = await startApp(
+      join(__dirname, '../fixtures/mysql2-cluster/server.cjs'),
+      operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_METRIC_EXPORT_INTERVAL: '200', OTEL_TRACES_EXPORTER: 'none', DB_PORT: String(MARIADB_PORT) }),
+    );
+    try {
+      expect((await get(app.port, '/query')).status).toBe(200);
+      const name = `primary 127.0.0.1:${MARIADB_PORT}/testapp`;
+      await receiver.waitFor(
+        () => receiver.metricPoints('db.client.connection.count').some((p) => p.attributes['db.client.connection.pool.name'] === name && p.attributes['db.client.connection.state'] === 'idle' && p.value === 1),
+        20_000,
+        `one idle connection in pool "${name}"`,
+      );
+      expect(receiver.metricPoints('db.client.connection.max').filter((p) => p.attributes['db.client.connection.pool.name'] === name).at(-1)?.value).toBe(3);
+    } finally {
+      await app.stop();
+      await receiver.close();
+    }
+  });
+});
