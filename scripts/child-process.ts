@@ -61,3 +61,17 @@ export function describeFailure(what: string, result: CommandResult, tailChars =
   const how = result.timedOut ? 'timed out' : result.exitCode === null ? `was killed (${result.signal})` : `exited with ${result.exitCode}`;
   return `${what} ${how}\n--- stdout:\n${result.stdout.slice(-tailChars)}\n--- stderr:\n${result.stderr.slice(-tailChars)}`;
 }
+
+/** A command that did not exit 0; `result` holds its output. */
+export class CommandFailure extends Error {
+  constructor(readonly result: CommandResult, what: string) {
+    super(describeFailure(what, result, 2000));
+  }
+}
+
+/** Runs a command and throws a CommandFailure unless it exits 0. */
+export async function runChecked(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+  const result = await runCommand(command, args, options);
+  if (result.exitCode !== 0) throw new CommandFailure(result, [command, ...args].join(' '));
+  return result;
+}
