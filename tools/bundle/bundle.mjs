@@ -15,8 +15,9 @@
 // (V8 reads every byte of a file it loads). A module a chunk shares with the
 // core (the API, the instrumentation base class, ...) is not copied into the
 // chunk: it is taken from the core through a registry, so there is one instance.
-// With --sbom FILE it also writes the tree's SBOM (sbom.mjs) there, outside the tree.
-// Usage: node tools/bundle/bundle.mjs --major 20 --deps DIR --out DIR [--sbom FILE]
+// With --sbom FILE it also writes the tree's SBOM (sbom.mjs) there, outside the tree;
+// with --metafiles DIR, esbuild's own metafile of each build (what the tests check the SBOM against).
+// Usage: node tools/bundle/bundle.mjs --major 20 --deps DIR --out DIR [--sbom FILE] [--metafiles DIR]
 import { build, version as esbuildVersion } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { contributingInputs, makeSbom } from './sbom.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({ options: { major: { type: 'string' }, deps: { type: 'string' }, out: { type: 'string' }, sbom: { type: 'string' } } });
+const { values } = parseArgs({ options: { major: { type: 'string' }, deps: { type: 'string' }, out: { type: 'string' }, sbom: { type: 'string' }, metafiles: { type: 'string' } } });
 if (!values.major || !values.deps || !values.out) {
   console.error('usage: node tools/bundle/bundle.mjs --major <major> --deps <dir holding node_modules> --out <dir>');
   process.exit(2);
@@ -194,7 +195,12 @@ function writeEntry(dir, name, contents) {
 
 /** Every input file that put bytes into the tree, for the SBOM. */
 const treeInputs = new Set();
+let metafileCount = 0;
 const collect = (metafile) => {
+  if (values.metafiles) {
+    mkdirSync(values.metafiles, { recursive: true });
+    writeFileSync(join(values.metafiles, `build-${++metafileCount}.json`), JSON.stringify(metafile));
+  }
   // The chunk entry files written into the dependency set are ours, not the package's.
   for (const file of contributingInputs(metafile)) if (!file.includes('.custom-otel-entries')) treeInputs.add(file);
   return metafile;
