@@ -55,6 +55,7 @@ export function dockerBuildArgs(entry: VersionEntry, bases: BaseImages, target: 
   };
   for (const [key, value] of Object.entries(buildArgs)) args.push('--build-arg', `${key}=${value}`);
   if (options.caFile) args.push('--secret', `id=npm_ca,src=${options.caFile}`);
+  if (options.noCache) args.push('--no-cache');
   if (facts.npmCache) args.push('--build-context', `npm-cache=${facts.npmCache}`);
   // Another platform's /bin/cp: Debian's static busybox of that architecture, never run here.
   if (target.platform.name !== options.host.name) args.push('--build-context', `copy-tool=${options.dryRun ? copyToolDir(target.platform) : cachedCopyTool(target.platform)}`);

@@ -45,6 +45,7 @@ Options:
   --push                  push each built image (to the registry its name names)
   --parallel N            majors built at the same time (default: 1)
   --ca-file FILE          CA bundle npm must trust inside the build (default: $NODE_EXTRA_CA_CERTS)
+  --no-cache              build every layer afresh (docker build --no-cache)
   --dry-run               print every command, run none
   --stage-only            only stage the trees (no Docker): DIR/node<major>/ holds exactly
                           what the image holds under /autoinstrumentation, and
@@ -81,6 +82,7 @@ export interface BuildOptions {
   push: boolean;
   parallel: number;
   caFile: string | undefined;
+  noCache: boolean;
   dryRun: boolean;
   stageOnly: boolean;
   out: string | undefined;
@@ -124,6 +126,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, versions: V
       push: { type: 'boolean' },
       parallel: { type: 'string' },
       'ca-file': { type: 'string' },
+      'no-cache': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       'stage-only': { type: 'boolean' },
       out: { type: 'string' },
@@ -167,6 +170,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, versions: V
     push: values.push ?? false,
     parallel: wholeNumber('--parallel', values.parallel, 1, 1),
     caFile: caFile && existsSync(caFile) ? caFile : undefined,
+    noCache: values['no-cache'] ?? false,
     dryRun: values['dry-run'] ?? false,
     stageOnly: values['stage-only'] ?? false,
     out: values.out,
