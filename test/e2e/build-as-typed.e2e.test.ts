@@ -70,6 +70,21 @@ describe('./build-multi-version, the entry users run', () => {
     expect(run.stdout).toMatch(/--offline with --registry is the air-gapped build/);
   }, 60_000);
 
+  it('on a fresh clone (no node_modules) installs its tooling with npm ci itself, then runs', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'custom-otel-e2e-clone-'));
+    try {
+      const clone = join(work, 'repo');
+      execFileSync('git', ['clone', '--quiet', REPO_ROOT, clone], { stdio: 'pipe' });
+      const run = await runCommand(join(clone, 'build-multi-version'), ['--help'], { cwd: clone, timeoutMs: 10 * 60_000 });
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stderr).toContain('node_modules is missing; running npm ci first');
+      expect(run.stdout).toContain('Usage: ./build-multi-version [options]');
+      expect(statSync(join(clone, 'node_modules', '.bin', 'tsx')).isFile()).toBe(true);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 11 * 60_000);
+
   it('--prefetch (run once by the e2e set-up) filled the npm cache from every lockfile the build installs', () => {
     expect(built.prefetchRun.exitCode, describeRun(built.prefetchRun)).toBe(0);
     for (const dir of [...built.majors.map((m) => `node-versions/${m}`), 'tools/bundle']) {
