@@ -46,7 +46,7 @@ describe('./build-multi-version.ts --versions 18,20,22 --offline', () => {
 
   it('writes k8s/generated/instrumentations.yaml with one Instrumentation per built image', () => {
     expect(built.generatedWrittenByBuild, 'k8s/generated/instrumentations.yaml was not (re)written by the build').toBe(true);
-    expect(built.build.stdout).toContain('wrote k8s/generated/instrumentations.yaml (3 Instrumentations)');
+    expect(built.build.stdout).toContain('wrote k8s/generated/instrumentations.yaml (3 Instrumentations, by tag, not pushed)');
     const documents = parseAllDocuments(built.generatedInstrumentations ?? '').map((d) => d.toJS() as Record<string, any>).filter(Boolean);
     expect(documents).toHaveLength(3);
     for (const [index, major] of built.majors.entries()) {
