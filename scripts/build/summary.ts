@@ -2,6 +2,8 @@
 
 export interface Outcome {
   major: number;
+  /** The first column when not the major (another kind of image, e.g. one holding several majors). */
+  name?: string;
   /** image:tag, or the staged tree's directory. */
   reference: string;
   ok: boolean;
@@ -22,7 +24,7 @@ export function summary(outcomes: readonly Outcome[], stageOnly: boolean): strin
   const rows = [
     ['major', stageOnly ? 'tree' : 'image:tag', 'size', 'files', 'seconds', 'result', 'sbom', 'platforms'],
     ...outcomes.map((o) => [
-      String(o.major),
+      o.name ?? String(o.major),
       o.reference,
       mb(o.sizeBytes),
       o.files === undefined ? '-' : String(o.files),
