@@ -53,7 +53,7 @@ describe.each(['server.cjs', 'server.mjs'])('mysql2 pool metrics of the test app
 
   it('reports the pool idle at rest, with its maximum, named host:port/database', async () => {
     // Start-up made one connection (CREATE TABLE) and gave it back.
-    await waitForPool((count) => count.idle >= 1 && count.used === 0, 'the idle connection after start-up');
+    await waitForPool((count) => (count.idle ?? 0) >= 1 && count.used === 0, 'the idle connection after start-up');
     expect(latest('db.client.connection.max')).toEqual({ value: 10 });
     const names = new Set(receiver.metricPoints('db.client.connection.count').map((p) => p.attributes['db.client.connection.pool.name']));
     expect([...names]).toEqual([POOL]);

@@ -2,11 +2,12 @@
 // real MariaDB, without any instrumentation: it must work on its own before
 // it can tell us anything about the instrumentation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMariaDb, ensureTestAppDependencies, MARIADB_PORT, run, TEST_APP_DIR } from '../support/test-app-prerequisites';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { runCommand as run } from '../../scripts/child-process';
+import { ensureMariaDb, ensureTestAppDependencies, MARIADB_PORT, TEST_APP_DIR } from '../support/test-app-prerequisites';
 
 const testAppDir = TEST_APP_DIR;
 const mariadbPort = MARIADB_PORT;
@@ -224,7 +225,7 @@ describe.each([
       timeoutMs: 20000,
     });
     const stderrLines = result.stderr.trim().split('\n');
-    expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
+    expect(result.exitCode, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
     expect(stderrLines).toHaveLength(1);
     expect(stderrLines[0]).toContain(`database unreachable at 127.0.0.1:${closedPort}`);
     expect(stderrLines[0]).toContain('ECONNREFUSED');

@@ -45,7 +45,7 @@ export function applyWebhookDefaults(inst: Instrumentation): DefaultedInstrument
   if (nodejs.volumeLimitSize != null) nodejs.volumeLimitSize = canonical('spec.nodejs.volumeLimitSize', nodejs.volumeLimitSize);
   for (const kind of ['limits', 'requests'] as const) {
     const list = resources[kind] as Record<string, string | number> | undefined;
-    if (list) resources[kind] = Object.fromEntries(Object.entries(list).map(([name, value]) => [name, canonical(`spec.nodejs.resourceRequirements.${kind}.${name}`, value)]));
+    if (list) resources[kind] = Object.fromEntries(Object.entries(list).map(([name, value]) => [name, canonical(`spec.nodejs.resourceRequirements.${kind}.${name}`, value)])) as Record<string, string>;
   }
   nodejs.resourceRequirements = resources;
   return { instrumentation: { ...inst, spec: { ...inst.spec, nodejs } }, applied };
