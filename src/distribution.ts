@@ -28,7 +28,8 @@ import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations } from './instrumentations/load';
 import { hookedModuleNames, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
-import { installShutdownHooks } from './shutdown';
+import { COLLECTOR_ANSWER_LIMIT_MS, installShutdownHooks } from './shutdown';
+import { collectorAnswers } from './collector-probe';
 
 function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
   if (config.traces.exporter === 'none') return undefined;
@@ -36,6 +37,13 @@ function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExpor
   const target = config.traces.otlp;
   const exporter = createOtlpExporter<SpanExporter>('traces', target);
   return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
+}
+
+/** Where a short-lived process sends what it recorded (spans first, else log records); undefined: nowhere remote. */
+function exitDestination(config: DistributionConfig): string | undefined {
+  if (config.traces.exporter === 'otlp') return config.traces.otlp.url;
+  if (config.logs.exporter === 'otlp') return config.logs.otlp.url;
+  return undefined;
 }
 
 const NO_EXPORT: SpanProcessor = {
@@ -110,9 +118,22 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
   }
 
+  const destination = exitDestination(config);
   installShutdownHooks(
-    async () => {
-      await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
+    {
+      everything: async () => {
+        await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
+      },
+      // One after the other: sending spans may load the exporter, whose
+      // require('http') activates an instrumentation that asks for a logger.
+      recorded: async () => {
+        await tracerProvider.shutdown();
+        await loggerProvider?.shutdown();
+      },
+      collectorAnswers: () => (destination === undefined ? Promise.resolve(true) : collectorAnswers(destination, COLLECTOR_ANSWER_LIMIT_MS)),
+      abandon: () => {
+        if (exporter instanceof GuardedSpanExporter) exporter.abandon(`the collector's address refused or stayed silent for ${COLLECTOR_ANSWER_LIMIT_MS} ms`);
+      },
     },
     config.shutdownTimeoutMs,
     diagnostics,
