@@ -21,6 +21,7 @@ import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
+import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
 import { createOtlpExporter } from './otlp-exporters';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
@@ -35,7 +36,7 @@ function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExpor
   if (config.traces.exporter === 'none') return undefined;
   if (config.traces.exporter === 'console') return sdk.consoleSpanExporter();
   const target = config.traces.otlp;
-  const exporter = createOtlpExporter<SpanExporter>('traces', target);
+  const exporter = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
   return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
 }
 
@@ -65,7 +66,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('info', 'OTEL_SDK_DISABLED=true: telemetry is off');
     return;
   }
-  diag.setLogger(sdkDiagLogger(diagnostics), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
+  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
@@ -91,6 +93,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     resource,
     sampler: new CustomSampler(samplingPolicy(config), config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
   trace.setGlobalTracerProvider(tracerProvider);
 

@@ -20,6 +20,11 @@ export const SAMPLERS = [
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 export const RESOURCE_DETECTORS = ['env', 'host', 'os', 'process', 'serviceinstance', 'container', 'all', 'none'] as const;
 export const DEFAULT_HEALTH_PATHS = ['/health', '/healthz', '/ready', '/readyz', '/live', '/livez', '/ping'];
+// Upstream keeps values of any length; one bulk INSERT statement or payload
+// attribute of megabytes would then make the whole batch too large to send.
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 64 * 1024;
+// Below the 4 MiB a collector's gRPC receiver accepts by default, with room for the envelope.
+export const DEFAULT_EXPORT_MAX_BYTES = 3 * 1024 * 1024;
 // Cheap, noisy or rarely useful: on only when named in OTEL_NODE_ENABLED_INSTRUMENTATIONS.
 export const DEFAULT_DISABLED_INSTRUMENTATIONS = ['fs', 'dns', 'net', 'host-metrics'];
 
@@ -35,7 +40,14 @@ export interface DistributionConfig {
   resourceAttributes: Record<string, string>;
   resourceDetectors: string[];
   propagators: string[];
-  traces: { exporter: (typeof TRACE_EXPORTERS)[number]; otlp: OtlpTarget };
+  traces: {
+    exporter: (typeof TRACE_EXPORTERS)[number];
+    otlp: OtlpTarget;
+    /** Longest string attribute value kept on a span (the SDK cuts longer ones). */
+    attributeValueLengthLimit: number;
+    /** Largest export request sent: batches are split below it, a span alone above it is dropped. */
+    exportMaxBytes: number;
+  };
   metrics: {
     exporters: MetricExporterName[];
     otlp: OtlpTarget;
@@ -85,6 +97,8 @@ export function parseConfig(env: Env): ParsedConfig {
   const metricsFilePath = read.string('CUSTOM_OTEL_METRICS_FILE');
   if (metricsFilePath !== undefined && !metricExporters.includes('file')) metricExporters.push('file');
 
+  const attributeValueLengthLimit = read.number('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, { min: 0, max: 1024 ** 3 });
+
   const config: DistributionConfig = {
     sdkDisabled: read.boolean('OTEL_SDK_DISABLED', false),
     logLevel: read.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -95,6 +109,9 @@ export function parseConfig(env: Env): ParsedConfig {
     traces: {
       exporter: read.oneOf('OTEL_TRACES_EXPORTER', TRACE_EXPORTERS, 'otlp'),
       otlp: readOtlpTarget(read, 'traces'),
+      // The span-specific limit wins over the general one (as the specification says).
+      attributeValueLengthLimit: read.number('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', attributeValueLengthLimit, { min: 0, max: 1024 ** 3 }),
+      exportMaxBytes: read.number('CUSTOM_OTEL_EXPORT_MAX_BYTES', DEFAULT_EXPORT_MAX_BYTES, { min: 64 * 1024, max: 1024 ** 3 }),
     },
     metrics: {
       exporters: metricExporters,

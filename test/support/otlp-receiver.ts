@@ -102,7 +102,7 @@ export class OtlpReceiver {
   /** Export calls that arrived over gRPC, answered or not. */
   readonly calls: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
   behaviour: Behaviour = { kind: 'accept' };
-  private grpcServer = new grpc.Server();
+  private grpcServer: grpc.Server;
   private httpServer: Server | undefined;
   grpcPort = 0;
   httpPort = 0;
@@ -114,8 +114,13 @@ export class OtlpReceiver {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
-  static async start(options: { grpcPort?: number; http?: boolean; credentials?: grpc.ServerCredentials } = {}): Promise<OtlpReceiver> {
-    const receiver = new OtlpReceiver();
+  /** `maxReceiveMessageBytes`: larger requests are rejected (RESOURCE_EXHAUSTED), as a collector does above 4 MiB by default. */
+  constructor(maxReceiveMessageBytes = 4 * 1024 * 1024) {
+    this.grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': maxReceiveMessageBytes });
+  }
+
+  static async start(options: { grpcPort?: number; http?: boolean; credentials?: grpc.ServerCredentials; maxReceiveMessageBytes?: number } = {}): Promise<OtlpReceiver> {
+    const receiver = new OtlpReceiver(options.maxReceiveMessageBytes);
     await receiver.listen(options.grpcPort ?? 0, options.credentials ?? grpc.ServerCredentials.createInsecure());
     if (options.http) await receiver.listenHttp();
     return receiver;

@@ -185,6 +185,9 @@ export const VARIABLES: readonly VariableSpec[] = [
   booleanSpec('CUSTOM_OTEL_DEBUG_SPANS'),
   booleanSpec('CUSTOM_OTEL_REQUEST_METRICS'),
   numberSpec('CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', 0, 60_000, false),
+  numberSpec('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 0, 1024 ** 3, false),
+  numberSpec('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 0, 1024 ** 3, false),
+  numberSpec('CUSTOM_OTEL_EXPORT_MAX_BYTES', 64 * 1024, 1024 ** 3, false),
   // Never the app's own command name ("server"), which would switch us off.
   anyTextSpec('CUSTOM_OTEL_EXCLUDE_COMMANDS', (rng) => rng.sample(['npm', 'npx', 'yarn', 'my-cli', 'worker'], rng.int(1, 3)).join(',')),
   numberSpec('CUSTOM_OTEL_METRICS_FILE_MAX_BYTES', 1024, 1024 ** 4, false),

@@ -33,6 +33,9 @@ export function configProblems(config: DistributionConfig): string[] {
   check(listFrom(config.propagators, PROPAGATORS) && config.propagators.length > 0, 'propagators', config.propagators);
 
   check(TRACE_EXPORTERS.includes(config.traces.exporter), 'traces.exporter', config.traces.exporter);
+  check(sameKeys(config.traces, ['exporter', 'otlp', 'attributeValueLengthLimit', 'exportMaxBytes']), 'traces keys', Object.keys(config.traces));
+  check(integerIn(config.traces.attributeValueLengthLimit, 0, 1024 ** 3), 'traces.attributeValueLengthLimit', config.traces.attributeValueLengthLimit);
+  check(integerIn(config.traces.exportMaxBytes, 64 * 1024, 1024 ** 3), 'traces.exportMaxBytes', config.traces.exportMaxBytes);
   check(LOG_EXPORTERS.includes(config.logs.exporter), 'logs.exporter', config.logs.exporter);
   const metrics = config.metrics;
   check(listFrom(metrics.exporters, METRIC_EXPORTERS.filter((n) => n !== 'none')), 'metrics.exporters', metrics.exporters);
