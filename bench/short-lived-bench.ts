@@ -47,18 +47,34 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-function wallMs(node: string, args: string[], env: Record<string, string>): Promise<number> {
+interface Sample {
+  wallMs: number;
+  /** User + system CPU time of the process: what load from other work on the machine disturbs least. */
+  cpuMs: number;
+}
+
+/** bash's `times`, second line: the children's user and system time, like `0m0.052s 0m0.008s`. */
+function parseChildTimes(text: string): number {
+  const lines = text.trim().split('\n');
+  const match = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s\s*$/.exec(lines[lines.length - 1] ?? '');
+  if (!match) throw new Error(`no CPU times in ${JSON.stringify(text.slice(-200))}`);
+  return (Number(match[1]) * 60 + Number(match[2]) + Number(match[3]) * 60 + Number(match[4])) * 1000;
+}
+
+function measure(node: string, args: string[], env: Record<string, string>): Promise<Sample> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(node, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Through bash, whose `times` reports the child's CPU time once it has exited.
+    const child = spawn('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', 'bash', node, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.resume();
+    child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0 || stdout !== 'done\n') reject(new Error(`${args.join(' ')} exited ${code} printing ${JSON.stringify(stdout)}`));
-      else resolvePromise(ms);
+      else resolvePromise({ wallMs, cpuMs: parseChildTimes(stderr) });
     });
   });
 }
@@ -87,9 +103,9 @@ async function main(): Promise<void> {
     const base = { PATH: [join(prepared.runtimeDir, 'bin'), process.env.PATH].filter(Boolean).join(':'), HOME: process.env.HOME ?? '/root' };
     const setup = { oursEntry: prepared.oursEntry, upstreamRegister: prepared.upstream.register, endpoint: endpoints[collector] };
     const env = variantEnv(variant, setup, serviceNameOf(variant, 'short-lived'), base);
-    const ms = await wallMs(prepared.node, workload === 'one span' ? [targetUrl] : [], env);
-    if (run.round === 0) log(`${key}: ${ms.toFixed(0)} ms (warm-up)`);
-    return ms;
+    const sample = await measure(prepared.node, workload === 'one span' ? [targetUrl] : [], env);
+    if (run.round === 0) log(`${key}: ${sample.wallMs.toFixed(0)} ms, CPU ${sample.cpuMs.toFixed(0)} ms (warm-up)`);
+    return sample;
   });
   const spansDelivered = (variant: Variant) => receiver.spans.filter((s) => s.resource['service.name'] === serviceNameOf(variant, 'short-lived')).length;
   const delivered = { ours: spansDelivered('ours'), upstream: spansDelivered('upstream') };
@@ -107,17 +123,20 @@ async function main(): Promise<void> {
     `Wall time from spawn to exit of \`node cli.cjs\` (prints one line; "one span": one HTTP call to 127.0.0.1 first), median of ${options.rounds} interleaved rounds after one warm-up. ` +
       'Collector on 127.0.0.1: up (an OTLP/gRPC receiver), refused (closed port), silent (takes the connection, never sends a byte). Defaults of each distribution otherwise (shutdown timeout: ours 2 s).',
     '',
-    '| workload | collector | bare | ours (added) | upstream (added) |',
+    'Wall time is what a probe waits for; on a machine shared with other work it stretches with the load, so the CPU time (user + system) of each process is given too.',
+    '',
+    '| workload | collector | bare wall / CPU | ours wall (added) / CPU (added) | upstream wall (added) / CPU (added) |',
     '| --- | --- | --- | --- | --- |',
   ];
   for (const workload of WORKLOADS) {
-    const bare = median(results[`bare|up|${workload}`]);
+    const of = (key: Case, field: keyof Sample) => median(results[key].map((sample) => sample[field]));
+    const bare = { wallMs: of(`bare|up|${workload}`, 'wallMs'), cpuMs: of(`bare|up|${workload}`, 'cpuMs') };
     for (const collector of COLLECTORS) {
       const cell = (variant: 'ours' | 'upstream') => {
-        const ms = median(results[`${variant}|${collector}|${workload}`]);
-        return `${ms.toFixed(0)} ms (+${(ms - bare).toFixed(0)})`;
+        const [wall, cpu] = [of(`${variant}|${collector}|${workload}`, 'wallMs'), of(`${variant}|${collector}|${workload}`, 'cpuMs')];
+        return `${wall.toFixed(0)} ms (+${(wall - bare.wallMs).toFixed(0)}) / ${cpu.toFixed(0)} ms (+${(cpu - bare.cpuMs).toFixed(0)})`;
       };
-      lines.push(`| ${workload} | ${collector} | ${bare.toFixed(0)} ms | ${cell('ours')} | ${cell('upstream')} |`);
+      lines.push(`| ${workload} | ${collector} | ${bare.wallMs.toFixed(0)} / ${bare.cpuMs.toFixed(0)} ms | ${cell('ours')} | ${cell('upstream')} |`);
     }
   }
   lines.push('', `Spans received with the collector up (${rounds} runs each, warm-up included): ours ${delivered.ours}, upstream ${delivered.upstream}.`, '');
