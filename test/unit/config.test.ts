@@ -46,7 +46,6 @@ describe('parseConfig defaults', () => {
         requestMetrics: true,
       } satisfies DistributionConfig['processor'],
       shutdownTimeoutMs: 2000,
-      excludeCommands: ['npm', 'npx', 'yarn', 'pnpm', 'pnpx', 'corepack', 'node-gyp', 'nodemon'],
       esmHook: 'auto',
     } satisfies DistributionConfig);
   });
@@ -99,7 +98,6 @@ const VALID: Array<[string, string, Pick, unknown]> = [
   ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', '4096', (c) => c.traces.attributeValueLengthLimit, 4096],
   ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', '0', (c) => c.traces.attributeValueLengthLimit, 0],
   ['CUSTOM_OTEL_EXPORT_MAX_BYTES', '1048576', (c) => c.traces.exportMaxBytes, 1_048_576],
-  ['CUSTOM_OTEL_EXCLUDE_COMMANDS', 'npm, worker', (c) => c.excludeCommands, ['npm', 'worker']],
   ['CUSTOM_OTEL_ESM_HOOK', 'Never', (c) => c.esmHook, 'never'],
 ];
 
