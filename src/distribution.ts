@@ -29,7 +29,7 @@ import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations } from './instrumentations/load';
 import { hookedModuleNames, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
-import { COLLECTOR_ANSWER_LIMIT_MS, installShutdownHooks } from './shutdown';
+import { installShutdownHooks } from './shutdown';
 import { collectorAnswers } from './collector-probe';
 
 function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
@@ -133,9 +133,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         await tracerProvider.shutdown();
         await loggerProvider?.shutdown();
       },
-      collectorAnswers: () => (destination === undefined ? Promise.resolve(true) : collectorAnswers(destination, COLLECTOR_ANSWER_LIMIT_MS)),
+      collectorAnswers: () => (destination === undefined ? Promise.resolve(true) : collectorAnswers(destination, config.exitAnswerTimeoutMs)),
       abandon: () => {
-        if (exporter instanceof GuardedSpanExporter) exporter.abandon(`the collector's address refused or stayed silent for ${COLLECTOR_ANSWER_LIMIT_MS} ms`);
+        if (exporter instanceof GuardedSpanExporter) exporter.abandon(`the collector's address refused or stayed silent for CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS=${config.exitAnswerTimeoutMs}`);
       },
     },
     config.shutdownTimeoutMs,

@@ -18,8 +18,6 @@ const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /** A process that runs dry sooner than this after its start is short-lived. */
 export const SHORT_LIVED_MS = 10_000;
-/** How long a short-lived process waits to hear anything at all from the collector. */
-export const COLLECTOR_ANSWER_LIMIT_MS = 150;
 
 export interface ExitWork {
   /** Spans, log records and a final metrics export, flushed and closed. */

@@ -19,6 +19,8 @@ import { recordFigures } from './support/figures';
 
 const JOB = join(__dirname, '../fixtures/size/oversized-span.cjs');
 const FOUR_MIB = 4 * 1024 * 1024;
+// The job is short-lived: it sends at exit, and must not give up on a busy receiver.
+const PATIENT = { OTEL_METRICS_EXPORTER: 'none', CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS: '30000', CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS: '30000' };
 
 function runJob(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -61,7 +63,7 @@ describe('an oversized span among ordinary ones', () => {
     receiver.clear();
     const requestsBefore = receiver.requests.traces;
     const service = `oversized-${rows.length}`;
-    const run = await runJob(operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_SERVICE_NAME: service, OTEL_METRICS_EXPORTER: 'none', CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS: '30000', ...env }));
+    const run = await runJob(operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_SERVICE_NAME: service, ...PATIENT, ...env }));
     const spans = receiver.spans.filter((s) => s.resource['service.name'] === service);
     const ordinary = spans.filter((s) => s.name.startsWith('ordinary ')).length;
     const big = spans.find((s) => s.name === 'bulk insert');
@@ -90,7 +92,7 @@ describe('an oversized span among ordinary ones', () => {
   it('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT wins over OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', async () => {
     receiver.clear();
     const run = await runJob(
-      operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_SERVICE_NAME: 'oversized-span-limit', OTEL_METRICS_EXPORTER: 'none', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '10000000', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '1000' }),
+      operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_SERVICE_NAME: 'oversized-span-limit', ...PATIENT, OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '10000000', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '1000' }),
     );
     expect(run.code, run.stderr).toBe(0);
     const big = receiver.spans.find((s) => s.name === 'bulk insert');
