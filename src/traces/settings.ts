@@ -1,5 +1,5 @@
 import type { EnvReader } from '../config/env-reader';
-import { readOtlpTarget, type OtlpTarget } from '../config/otlp-target';
+import { readSignalSettings, type SignalSettings } from '../config/otlp-target';
 import { numberSetting, oneOfSetting, readSetting } from '../config/setting';
 
 export const TRACES_EXPORTER = oneOfSetting('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'] as const, 'otlp', { doc: 'where spans go' });
@@ -18,9 +18,7 @@ export const EXPORT_MAX_BYTES = numberSetting('CUSTOM_OTEL_EXPORT_MAX_BYTES', 3 
 
 export const TRACES_SETTINGS = [TRACES_EXPORTER, ATTRIBUTE_VALUE_LENGTH_LIMIT, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, EXPORT_MAX_BYTES];
 
-export interface TracesSettings {
-  exporter: (typeof TRACES_EXPORTER.allowed)[number];
-  otlp: OtlpTarget;
+export interface TracesSettings extends SignalSettings<(typeof TRACES_EXPORTER.allowed)[number]> {
   /** Longest string attribute value kept on a span (the SDK cuts longer ones). */
   attributeValueLengthLimit: number;
   /** Largest export request sent: batches are split below it, a span alone above it is dropped. */
@@ -31,8 +29,7 @@ export function readTracesSettings(read: EnvReader): TracesSettings {
   // The span-specific limit wins over the general one (as the specification says).
   const generalLimit = readSetting(read, ATTRIBUTE_VALUE_LENGTH_LIMIT);
   return {
-    exporter: readSetting(read, TRACES_EXPORTER),
-    otlp: readOtlpTarget(read, 'traces'),
+    ...readSignalSettings(read, TRACES_EXPORTER, 'traces'),
     attributeValueLengthLimit: readSetting(read, { ...SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, default: generalLimit }),
     exportMaxBytes: readSetting(read, EXPORT_MAX_BYTES),
   };

@@ -49,7 +49,7 @@ describe('an oversized span among ordinary ones', () => {
     await receiver?.close();
   });
 
-  const cases = [
+  const cases: Array<{ name: string; env: Record<string, string>; bigArrives: boolean }> = [
     { name: 'defaults (attribute values cut at 64 KiB)', env: {}, bigArrives: true },
     { name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=10000000 (dropped before sending)', env: { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '10000000' }, bigArrives: false },
     {
