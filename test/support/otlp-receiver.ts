@@ -36,6 +36,8 @@ export interface ReceivedSpan {
   name: string;
   kind: string;
   status: { code: string; message?: string };
+  /** End − start, as the exporter sent them. */
+  durationMs: number;
   attributes: Attributes;
   events: Array<{ name: string; attributes: Attributes }>;
   resource: Attributes;
@@ -206,6 +208,7 @@ export class OtlpReceiver {
               name: span.name,
               kind: SPAN_KINDS[span.kind ?? 0] ?? String(span.kind),
               status: { code: STATUS_CODES[span.status?.code ?? 0] ?? 'UNSET', message: span.status?.message },
+              durationMs: (Number(String(span.endTimeUnixNano ?? 0)) - Number(String(span.startTimeUnixNano ?? 0))) / 1e6,
               attributes: plainAttributes(span.attributes),
               events: (span.events ?? []).map((e: { name: string; attributes?: KeyValue[] }) => ({ name: e.name, attributes: plainAttributes(e.attributes) })),
               resource,
