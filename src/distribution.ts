@@ -21,6 +21,7 @@ import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
+import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
 import { createOtlpExporter } from './otlp-exporters';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
@@ -29,6 +30,7 @@ import { loadInstrumentations } from './instrumentations/load';
 import { hookedModuleNames, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
+import { collectorAnswers } from './collector-probe';
 
 // For doctor.js, which loads the core without starting it.
 export { exportTestSpan } from './doctor/export-probe';
@@ -38,8 +40,15 @@ function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExpor
   if (config.traces.exporter === 'none') return undefined;
   if (config.traces.exporter === 'console') return sdk.consoleSpanExporter();
   const target = config.traces.otlp;
-  const exporter = createOtlpExporter<SpanExporter>('traces', target);
+  const exporter = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
   return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
+}
+
+/** Where a short-lived process sends what it recorded (spans first, else log records); undefined: nowhere remote. */
+function exitDestination(config: DistributionConfig): string | undefined {
+  if (config.traces.exporter === 'otlp') return config.traces.otlp.url;
+  if (config.logs.exporter === 'otlp') return config.logs.otlp.url;
+  return undefined;
 }
 
 const NO_EXPORT: SpanProcessor = {
@@ -61,7 +70,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('info', 'OTEL_SDK_DISABLED=true: telemetry is off');
     return;
   }
-  diag.setLogger(sdkDiagLogger(diagnostics), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
+  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
@@ -87,6 +97,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     resource,
     sampler: new CustomSampler(samplingPolicy(config), config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
   trace.setGlobalTracerProvider(tracerProvider);
 
@@ -114,9 +125,22 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
   }
 
+  const destination = exitDestination(config);
   installShutdownHooks(
-    async () => {
-      await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
+    {
+      everything: async () => {
+        await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
+      },
+      // One after the other: sending spans may load the exporter, whose
+      // require('http') activates an instrumentation that asks for a logger.
+      recorded: async () => {
+        await tracerProvider.shutdown();
+        await loggerProvider?.shutdown();
+      },
+      collectorAnswers: () => (destination === undefined ? Promise.resolve(true) : collectorAnswers(destination, config.exitAnswerTimeoutMs)),
+      abandon: () => {
+        if (exporter instanceof GuardedSpanExporter) exporter.abandon(`the collector's address refused or stayed silent for CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS=${config.exitAnswerTimeoutMs}`);
+      },
     },
     config.shutdownTimeoutMs,
     diagnostics,

@@ -68,7 +68,8 @@ describe.each([
     expect(hello.attributes['http.request.method']).toBe('GET');
     expect(hello.attributes['http.status_code']).toBe(200);
     expect(hello.attributes['http.response.status_code']).toBe(200);
-    expect(hello.attributes['custom.slow_operation']).toBeUndefined();
+    // Flagged by its own duration: a starved machine can make even /hello slow.
+    expect(hello.attributes['custom.slow_operation']).toBe(hello.durationMs > 100 ? true : undefined);
   });
 
   it('instruments express itself, whether it was required or imported: the route names the server span', () => {
