@@ -8,6 +8,7 @@ import type { OtlpTarget } from '../config/otlp-target';
 import { describeError } from '../diagnostics';
 import { createOtlpExporter } from '../otlp-exporters';
 import { sdkLine, type SdkLine } from '../sdk-line';
+import { SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT } from '../traces/settings';
 
 export interface ProbeResult {
   ok: boolean;
@@ -32,6 +33,8 @@ export function exportTestSpan(target: OtlpTarget, serviceName: string, timeoutM
     resource: sdk.resourceFromAttributes({ 'service.name': serviceName, 'telemetry.distro.name': 'custom-otel-nodejs' }),
     sampler: sampleAll,
     spanProcessors: [capture],
+    // The probe's few short attributes are far below any limit.
+    spanLimits: { attributeValueLengthLimit: SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT.default },
   });
   provider.getTracer('custom-otel-doctor').startSpan(PROBE_SPAN_NAME, { attributes: { 'custom.doctor': true } }).end();
 
