@@ -26,6 +26,7 @@ import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
 import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations } from './instrumentations/load';
+import { shortenUnsampledRequests } from './instrumentations/unsampled-requests';
 import { hookedModuleNames, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
@@ -79,9 +80,10 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const exportProcessor = exporter
     ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
     : NO_EXPORT;
+  const policy = samplingPolicy(config);
   const tracerProvider = sdk.createTracerProvider({
     resource,
-    sampler: new CustomSampler(samplingPolicy(config), config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
+    sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
   });
   trace.setGlobalTracerProvider(tracerProvider);
@@ -98,6 +100,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     (instrumentation) =>
       registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]),
     diagnostics,
+    (name, instrumentation) => {
+      if (name === 'http') shortenUnsampledRequests(instrumentation, policy);
+    },
   );
 
   // After the instrumentations exist (their hooks tell which modules to wrap),

@@ -32,6 +32,8 @@ export function loadInstrumentations(
   eagerOnly: boolean,
   register: (instrumentation: Instrumentation) => void,
   diagnostics: Diagnostics,
+  /** Called for each right after it is created, before it patches anything. */
+  adapt: (name: string, instrumentation: Instrumentation) => void = () => undefined,
 ): LoadedInstrumentations {
   const { selected, unknown } = selectInstrumentations(catalog.map((entry) => entry.name), settings);
   if (unknown.length > 0) {
@@ -42,6 +44,7 @@ export function loadInstrumentations(
       const Class = instrumentationClass(entry.load());
       if (!Class) throw new Error('the package exports no instrumentation class');
       const instrumentation = new Class(instrumentationSettings(entry.name, settings));
+      adapt(entry.name, instrumentation);
       register(instrumentation);
       return instrumentation;
     } catch (error) {
