@@ -25,9 +25,10 @@ import { createOtlpExporter } from './otlp-exporters';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
 import { createLoggerProvider } from './logs/log-export';
-import { loadInstrumentations } from './instrumentations/load';
+import { loadInstrumentations, type Activation } from './instrumentations/load';
+import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests } from './instrumentations/unsampled-requests';
-import { hookedModuleNames, registerEsmLoader } from './esm-loader';
+import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
 
@@ -91,12 +92,20 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const loggerProvider = createLoggerProvider(config.logs, resource, sdk);
   if (loggerProvider) sdk.setGlobalLoggerProvider(loggerProvider);
 
-  // ESM imports bypass require(), so an ESM app gets every instrumentation at
-  // once and the loader hook; a CommonJS app gets each on first require.
+  // ESM imports bypass require(): an ESM app gets the loader hook, and each
+  // instrumentation on first resolve where in-thread module hooks see imports,
+  // else all at once. A CommonJS app gets each on first require.
   const esmApp = wantsEsmHook(config.esmHook, process.argv[1]);
+  let registerHooks: RegisterHooks | undefined;
+  try {
+    registerHooks = esmApp ? inThreadModuleHooks(__dirname) : undefined;
+  } catch (error) {
+    diagnostics.log('warn', `in-thread module hooks are not usable, the ESM loader thread is used: ${describeError(error)}`);
+  }
+  const activation: Activation = !esmApp ? { on: 'require' } : registerHooks ? { on: 'resolve', registerHooks } : { on: 'start' };
   const instrumentations = loadInstrumentations(
     config.instrumentations,
-    esmApp,
+    activation,
     (instrumentation) =>
       registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]),
     diagnostics,
@@ -109,7 +118,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   // before the app's first import.
   let esm = 'not needed (CommonJS entry)';
   try {
-    if (esmApp) esm = registerEsmLoader(__dirname, hookedModuleNames(instrumentations.started as never));
+    if (esmApp) esm = registerEsmLoader(__dirname, [...hookedModuleNames(instrumentations.started as never), ...instrumentations.deferredModules], registerHooks !== undefined);
   } catch (error) {
     esm = 'failed';
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);

@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import type { RegisterHooks } from './instrumentations/lazy-activation';
 
 export type EsmLoaderKind = 'registered (in-thread hooks)' | 'registered (loader thread)' | 'unsupported';
 
@@ -31,18 +32,27 @@ export function supportsSynchronousHooks(nodeVersion: string): boolean {
   return false;
 }
 
-export function registerEsmLoader(bundleDir: string, moduleNames: readonly string[], nodeVersion: string = process.versions.node): EsmLoaderKind {
+const loaderDir = (bundleDir: string) => join(bundleDir, 'node_modules', 'import-in-the-middle');
+
+/** module.registerHooks where this runtime and tree can run the loader in-thread; undefined elsewhere. */
+export function inThreadModuleHooks(bundleDir: string, nodeVersion: string = process.versions.node): RegisterHooks | undefined {
+  const moduleApi = require('node:module') as { registerHooks?: RegisterHooks };
+  if (typeof moduleApi.registerHooks !== 'function' || !supportsSynchronousHooks(nodeVersion)) return undefined;
+  if (!existsSync(join(loaderDir(bundleDir), 'register-hooks.mjs'))) return undefined;
+  return moduleApi.registerHooks.bind(moduleApi);
+}
+
+/** `inThread`: what inThreadModuleHooks found; otherwise the loader thread, where the runtime has module.register. */
+export function registerEsmLoader(bundleDir: string, moduleNames: readonly string[], inThread: boolean): EsmLoaderKind {
   const include = [...new Set(moduleNames)];
-  const packageDir = join(bundleDir, 'node_modules', 'import-in-the-middle');
-  const inThread = join(packageDir, 'register-hooks.mjs');
-  if (supportsSynchronousHooks(nodeVersion) && existsSync(inThread)) {
-    // require() of an ES module: available on every runtime that passes the check above.
-    (require(inThread) as { register(options: { include: string[] }): void }).register({ include });
+  if (inThread) {
+    // require() of an ES module: available on every runtime with usable in-thread hooks.
+    (require(join(loaderDir(bundleDir), 'register-hooks.mjs')) as { register(options: { include: string[] }): void }).register({ include });
     return 'registered (in-thread hooks)';
   }
   const moduleApi = require('node:module') as { register?: (specifier: string, parent: string, options?: object) => void };
   if (typeof moduleApi.register !== 'function') return 'unsupported';
-  moduleApi.register(pathToFileURL(join(packageDir, 'hook.mjs')).href, pathToFileURL(__filename).href, { data: { include } });
+  moduleApi.register(pathToFileURL(join(loaderDir(bundleDir), 'hook.mjs')).href, pathToFileURL(__filename).href, { data: { include } });
   return 'registered (loader thread)';
 }
 
