@@ -4,12 +4,16 @@
 const http = require('node:http');
 const { spawn } = require('node:child_process');
 
+// The backend ends with this process, however it ends (the benchmarks
+// SIGKILL it): the IPC channel closes and the backend exits on 'disconnect'.
+// It shares no stdio with the runner, whose pipes it would otherwise hold open.
 const backendSource = `
+process.on('disconnect', () => process.exit(0));
 const server = require('node:http').createServer((req, res) => res.end('ok'));
 server.listen(0, '127.0.0.1', () => console.log('BACKEND ' + server.address().port));`;
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
-const backend = spawn(process.execPath, ['-e', backendSource], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const backend = spawn(process.execPath, ['-e', backendSource], { env, stdio: ['ignore', 'pipe', 'ignore', 'ipc'] });
 process.on('exit', () => backend.kill());
 
 const agent = new http.Agent({ keepAlive: true });
