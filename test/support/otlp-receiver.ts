@@ -40,6 +40,10 @@ export interface ReceivedSpan {
   events: Array<{ name: string; attributes: Attributes }>;
   resource: Attributes;
   scope: string;
+  scopeVersion: string;
+  /** Nanoseconds since the epoch, as decimal text (they pass 2^53). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
 }
 export interface ReceivedLog {
   body: unknown;
@@ -49,7 +53,8 @@ export interface ReceivedLog {
   attributes: Attributes;
   resource: Attributes;
 }
-export type Behaviour = { kind: 'accept' } | { kind: 'unavailable' } | { kind: 'delay'; ms: number };
+/** `hang`: accepts the connection and the call, never answers (closing drops the calls held). */
+export type Behaviour = { kind: 'accept' } | { kind: 'unavailable' } | { kind: 'delay'; ms: number } | { kind: 'hang' };
 
 const SPAN_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS_CODES = ['UNSET', 'OK', 'ERROR'];
@@ -96,7 +101,10 @@ export class OtlpReceiver {
   readonly metricNames = new Set<string>();
   readonly metricRequests: unknown[] = [];
   readonly raw: Buffer[] = [];
+  /** Export calls answered with success (counted when answered). */
   readonly requests: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
+  /** Export calls that arrived over gRPC, answered or not. */
+  readonly calls: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
   behaviour: Behaviour = { kind: 'accept' };
   private grpcServer = new grpc.Server();
   private httpServer: Server | undefined;
@@ -140,6 +148,8 @@ export class OtlpReceiver {
             this.ingest(signal, call.request);
             callback(null, Buffer.alloc(0));
           };
+          this.calls[signal]++;
+          if (this.behaviour.kind === 'hang') return;
           if (this.behaviour.kind === 'delay') setTimeout(answer, this.behaviour.ms);
           else answer();
         },
@@ -182,6 +192,7 @@ export class OtlpReceiver {
         const resource = plainAttributes((rs.resource as { attributes?: KeyValue[] } | undefined)?.attributes);
         for (const ss of (rs.scopeSpans as Array<Record<string, unknown>>) ?? []) {
           const scope = (ss.scope as { name?: string } | undefined)?.name ?? '';
+          const scopeVersion = (ss.scope as { version?: string } | undefined)?.version ?? '';
           for (const span of (ss.spans as Array<Record<string, any>>) ?? []) {
             this.spans.push({
               traceId: hex(span.traceId),
@@ -194,6 +205,9 @@ export class OtlpReceiver {
               events: (span.events ?? []).map((e: { name: string; attributes?: KeyValue[] }) => ({ name: e.name, attributes: plainAttributes(e.attributes) })),
               resource,
               scope,
+              scopeVersion,
+              startTimeUnixNano: String(span.startTimeUnixNano ?? 0),
+              endTimeUnixNano: String(span.endTimeUnixNano ?? 0),
             });
           }
         }
@@ -257,7 +271,8 @@ export class OtlpReceiver {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
+    // A graceful stop would wait for calls a hanging receiver never answers.
+    if (this.behaviour.kind !== 'hang') await new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.grpcServer.forceShutdown();
     if (this.httpServer) await new Promise<void>((resolve) => this.httpServer!.close(() => resolve()));
   }

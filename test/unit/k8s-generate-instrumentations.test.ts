@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { defaultImages, defaultsFile, parseImageArgument, renderInstrumentations } from '../../tools/k8s/generate-instrumentations';
-import { defaultImage, imagesFromVersionsFile } from '../../tools/k8s/built-images';
+import { defaultsFile, parseImageArgument, renderInstrumentations } from '../../tools/k8s/generate-instrumentations';
+import { releaseImages } from '../../tools/k8s/built-images';
+import { readVersions } from '../../scripts/versions';
 import type { Instrumentation } from '../../tools/k8s/instrumentation-types';
-import { repoRoot } from '../../tools/k8s/repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 
-const root = repoRoot(__dirname);
+const root = REPO_ROOT;
 const documentsOf = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Instrumentation);
 
 describe('renderInstrumentations', () => {
@@ -63,7 +64,7 @@ describe('renderInstrumentations', () => {
 
 describe('the committed per-major defaults', () => {
   it('are exactly what the renderer produces for node-versions (no drift), and kustomization lists them all', () => {
-    const { images } = defaultImages(root);
+    const images = releaseImages();
     expect(images.length).toBeGreaterThan(0);
     const kustomization = parse(readFileSync(join(root, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[] };
     for (const image of images) {
@@ -76,22 +77,10 @@ describe('the committed per-major defaults', () => {
   });
 });
 
-describe('versions.json shapes', () => {
-  it.each<[string, unknown]>([
-    ['a list of majors', [20, 18]],
-    ['a list of versions', ['18.20.4', 'v20.18.0']],
-    ['a list of entries', [{ major: 18 }, { major: '20', image: 'mine:20' }]],
-    ['an object with a list', { majors: [18, 20] }],
-    ['an object keyed by major', { '18': { version: '18.20.4' }, '20': { image: 'mine:20' } }],
-  ])('%s', (_shape, json) => {
-    const images = imagesFromVersionsFile(json, '1.0.0');
-    expect(images.map((i) => i.major)).toEqual([18, 20]);
-    expect(images[0]?.image).toBe(defaultImage(18, '1.0.0'));
-  });
-
-  it('names the problem with an unreadable one', () => {
-    expect(() => imagesFromVersionsFile({ something: true }, '1.0.0')).toThrow('versions.json: expected a list of Node majors');
-    expect(() => imagesFromVersionsFile([{ name: 'x' }], '1.0.0')).toThrow('versions.json: entry 0 ({"name":"x"}) names no Node major');
+describe('the release images', () => {
+  it('are one per major of node-versions/versions.json, named <package name>:<version>-node<major>', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(releaseImages()).toEqual(readVersions().map(({ major }) => ({ major, image: `${manifest.name}:${manifest.version}-node${major}` })));
   });
 });
 

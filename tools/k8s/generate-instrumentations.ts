@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { defaultImage, FALLBACK_MAJORS, imagesFromVersionsFile, type InstrumentationImage } from './built-images';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { defaultImage, releaseImages, type InstrumentationImage } from './built-images';
 import { renderInstrumentations } from './instrumentation-manifest';
-import { packageVersion, repoRoot } from './repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 
 // Writes Instrumentation manifests. Two modes, one renderer, so they never drift:
 //   --write-defaults                  k8s/instrumentations/nodejs-<major>.yaml, one per major
@@ -14,22 +14,8 @@ export { renderInstrumentations, buildInstrumentation, type RenderOptions } from
 export type { InstrumentationImage } from './built-images';
 
 export const GENERATED_FILE = 'k8s/generated/instrumentations.yaml';
-export const VERSIONS_FILE = 'node-versions/versions.json';
 
 export const defaultsFile = (major: number) => `k8s/instrumentations/nodejs-${major}.yaml`;
-
-/** The images the committed defaults describe, and a note when versions.json could not be used. */
-export function defaultImages(root: string): { images: InstrumentationImage[]; note?: string } {
-  const version = packageVersion(root);
-  const path = join(root, VERSIONS_FILE);
-  const fallback = FALLBACK_MAJORS.map((major) => ({ major, image: defaultImage(major, version) }));
-  if (!existsSync(path)) return { images: fallback, note: `${VERSIONS_FILE} not found: using majors ${FALLBACK_MAJORS.join(', ')}` };
-  try {
-    return { images: imagesFromVersionsFile(JSON.parse(readFileSync(path, 'utf8')), version) };
-  } catch (error) {
-    return { images: fallback, note: `${VERSIONS_FILE} unusable (${(error as Error).message}): using majors ${FALLBACK_MAJORS.join(', ')}` };
-  }
-}
 
 export function parseImageArgument(arg: string): InstrumentationImage {
   const match = /^(\d+)=(.+)$/.exec(arg);
@@ -45,11 +31,9 @@ function write(root: string, file: string, content: string): void {
 }
 
 function main(args: string[]): void {
-  const root = repoRoot();
+  const root = REPO_ROOT;
   if (args.includes('--write-defaults')) {
-    const { images, note } = defaultImages(root);
-    if (note) console.warn(note);
-    for (const image of images) write(root, defaultsFile(image.major), renderInstrumentations([image]));
+    for (const image of releaseImages()) write(root, defaultsFile(image.major), renderInstrumentations([image]));
     return;
   }
   let out = GENERATED_FILE;
