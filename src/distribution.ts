@@ -26,8 +26,10 @@ import { createOtlpExporter } from './otlp-exporters';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
 import { createLoggerProvider } from './logs/log-export';
-import { loadInstrumentations } from './instrumentations/load';
-import { hookedModuleNames, registerEsmLoader } from './esm-loader';
+import { loadInstrumentations, type Activation } from './instrumentations/load';
+import type { RegisterHooks } from './instrumentations/lazy-activation';
+import { shortenUnsampledRequests } from './instrumentations/unsampled-requests';
+import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
 import { collectorAnswers } from './collector-probe';
@@ -93,9 +95,10 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const exportProcessor = exporter
     ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
     : NO_EXPORT;
+  const policy = samplingPolicy(config);
   const tracerProvider = sdk.createTracerProvider({
     resource,
-    sampler: new CustomSampler(samplingPolicy(config), config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
+    sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
@@ -104,22 +107,33 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const loggerProvider = createLoggerProvider(config.logs, resource, sdk);
   if (loggerProvider) sdk.setGlobalLoggerProvider(loggerProvider);
 
-  // ESM imports bypass require(), so an ESM app gets every instrumentation at
-  // once and the loader hook; a CommonJS app gets each on first require.
+  // ESM imports bypass require(): an ESM app gets the loader hook, and each
+  // instrumentation on first resolve where in-thread module hooks see imports,
+  // else all at once. A CommonJS app gets each on first require.
   const esmApp = wantsEsmHook(config.esmHook, process.argv[1]);
+  let registerHooks: RegisterHooks | undefined;
+  try {
+    registerHooks = esmApp ? inThreadModuleHooks(__dirname) : undefined;
+  } catch (error) {
+    diagnostics.log('warn', `in-thread module hooks are not usable, the ESM loader thread is used: ${describeError(error)}`);
+  }
+  const activation: Activation = !esmApp ? { on: 'require' } : registerHooks ? { on: 'resolve', registerHooks } : { on: 'start' };
   const instrumentations = loadInstrumentations(
     config.instrumentations,
-    esmApp,
+    activation,
     (instrumentation) =>
       registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]),
     diagnostics,
+    (name, instrumentation) => {
+      if (name === 'http') shortenUnsampledRequests(instrumentation, policy);
+    },
   );
 
   // After the instrumentations exist (their hooks tell which modules to wrap),
   // before the app's first import.
   let esm = 'not needed (CommonJS entry)';
   try {
-    if (esmApp) esm = registerEsmLoader(__dirname, hookedModuleNames(instrumentations.started as never));
+    if (esmApp) esm = registerEsmLoader(__dirname, [...hookedModuleNames(instrumentations.started as never), ...instrumentations.deferredModules], registerHooks !== undefined);
   } catch (error) {
     esm = 'failed';
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
