@@ -40,6 +40,10 @@ export interface ReceivedSpan {
   events: Array<{ name: string; attributes: Attributes }>;
   resource: Attributes;
   scope: string;
+  scopeVersion: string;
+  /** Nanoseconds since the epoch, as decimal text (they pass 2^53). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
 }
 export interface ReceivedLog {
   body: unknown;
@@ -188,6 +192,7 @@ export class OtlpReceiver {
         const resource = plainAttributes((rs.resource as { attributes?: KeyValue[] } | undefined)?.attributes);
         for (const ss of (rs.scopeSpans as Array<Record<string, unknown>>) ?? []) {
           const scope = (ss.scope as { name?: string } | undefined)?.name ?? '';
+          const scopeVersion = (ss.scope as { version?: string } | undefined)?.version ?? '';
           for (const span of (ss.spans as Array<Record<string, any>>) ?? []) {
             this.spans.push({
               traceId: hex(span.traceId),
@@ -200,6 +205,9 @@ export class OtlpReceiver {
               events: (span.events ?? []).map((e: { name: string; attributes?: KeyValue[] }) => ({ name: e.name, attributes: plainAttributes(e.attributes) })),
               resource,
               scope,
+              scopeVersion,
+              startTimeUnixNano: String(span.startTimeUnixNano ?? 0),
+              endTimeUnixNano: String(span.endTimeUnixNano ?? 0),
             });
           }
         }

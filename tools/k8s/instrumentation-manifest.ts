@@ -1,6 +1,6 @@
 import { dumpYaml, type V1EnvVar, type V1ResourceRequirements } from '@kubernetes/client-node';
 import { INSTRUMENTATION_API_VERSION, INSTRUMENTATION_KIND, type Instrumentation } from './instrumentation-types';
-import type { InstrumentationImage } from './built-images';
+import { IMAGE_NAME, type InstrumentationImage } from './built-images';
 
 // Our Instrumentation resources: one per Node major, each pointing at that
 // major's image, all configured alike. A pod picks its major with
@@ -59,7 +59,7 @@ export function buildInstrumentation({ major, image }: InstrumentationImage, opt
     metadata: {
       name: `${options.namePrefix ?? DEFAULT_NAME_PREFIX}${major}`,
       namespace,
-      labels: { 'app.kubernetes.io/name': 'custom-otel-autoinstrumentation-nodejs', 'node-major': String(major) },
+      labels: { 'app.kubernetes.io/name': IMAGE_NAME, 'node-major': String(major) },
     },
     spec: {
       exporter: { endpoint: options.collectorEndpoint ?? collectorEndpointIn(namespace) },
