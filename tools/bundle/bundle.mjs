@@ -223,14 +223,21 @@ async function bundleImportInTheMiddle(from, to) {
   for (const license of ['LICENSE', 'NOTICE']) if (existsSync(join(from, license))) copyFileSync(join(from, license), join(to, license));
   collect((await build({ ...common, entryPoints: [join(from, 'index.js')], outfile: join(to, 'index.js'), external: ['./lib/register', './lib/register.js'] })).metafile);
   if (entry.esm) {
-    const hook = await build({
-      ...common,
-      entryPoints: [join(from, 'hook.mjs')],
-      outfile: join(to, 'hook.mjs'),
-      format: 'esm',
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    });
-    collect(hook.metafile);
+    // hook.mjs: the loader-thread hooks for module.register; register-hooks.mjs
+    // (when this IITM has it): the same hooks run in-thread by
+    // module.registerHooks. Both stay at the package root, since the code
+    // they generate imports lib/register.js relative to their own URL.
+    const hookFiles = ['hook.mjs', 'register-hooks.mjs'].filter((file) => existsSync(join(from, file)));
+    for (const file of hookFiles) {
+      const hook = await build({
+        ...common,
+        entryPoints: [join(from, file)],
+        outfile: join(to, file),
+        format: 'esm',
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      });
+      collect(hook.metafile);
+    }
   }
   writeFileSync(join(to, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, license: manifest.license, main: 'index.js' }, null, 2) + '\n');
 }
