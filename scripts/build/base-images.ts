@@ -9,7 +9,8 @@ import { BUSYBOX_IMAGE } from '../docker/base-image-names';
 import { withRetries } from '../stage';
 import { versionEntryFor, type VersionEntry } from '../versions';
 import type { BuildOptions } from './options';
-import { imageExists, type Log, type Runner } from './run';
+import { imageExists } from '../image-store';
+import type { Log, Runner } from './run';
 
 /** Node of the bundling stage (esbuild needs Node >= 18). */
 export const BUILDER_NODE_MAJOR = 20;

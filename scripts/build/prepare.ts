@@ -14,7 +14,8 @@ import { baseImages, distinctImages, ensureBaseImage, makeLocallyCommand } from 
 import { cachedCopyTool, fetchCopyTools } from './copy-tool';
 import { buildLockfiles, missingFromNpmCache } from './npm-packages';
 import type { BuildOptions } from './options';
-import { imageExists, type Log, type Runner } from './run';
+import { imageExists } from '../image-store';
+import type { Log, Runner } from './run';
 
 /** For each base image, the majors that need it. */
 function imagesWithMajors(options: BuildOptions, versions: VersionEntry[]): Map<string, number[]> {

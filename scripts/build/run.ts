@@ -24,11 +24,6 @@ export function makeRunner(dryRun: boolean, log: Log): Runner {
   };
 }
 
-/** Whether the engine holds an image of that reference: the one such question of the build. */
-export async function imageExists(reference: string): Promise<boolean> {
-  return (await $({ quiet: true, nothrow: true })`docker image inspect ${reference}`).exitCode === 0;
-}
-
 export async function runPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
