@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { readVersions, type VersionEntry } from './scripts/versions';
 import { REPO, stageMajor, withRetries } from './scripts/stage';
 import { renderInstrumentations } from './tools/k8s/generate-instrumentations';
+import { UNIVERSAL, assembleUniversalTree, buildUniversalImage, universalTag } from './scripts/universal';
 
 const HELP = `Usage: ./build-multi-version.ts [options]
 
@@ -33,6 +34,8 @@ Options:
   --parallel N            majors built at the same time (default: 1)
   --ca-file FILE          CA bundle npm must trust inside the build (default: $NODE_EXTRA_CA_CERTS)
   --dry-run               print every command, run none
+  --no-universal          skip the universal image (<image>:<version>, every chosen major's
+                          tree, picked at start-up), built by default after the per-major ones
   --stage-only            only stage the trees (no Docker): DIR/node<major>/ holds exactly
                           what the image holds under /autoinstrumentation
   --out DIR               with --stage-only: where the trees go (required)
@@ -58,6 +61,7 @@ export interface BuildOptions {
   dryRun: boolean;
   stageOnly: boolean;
   out: string | undefined;
+  universal: boolean;
 }
 
 export class UsageError extends Error {}
@@ -86,6 +90,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, versions: V
       'dry-run': { type: 'boolean' },
       'stage-only': { type: 'boolean' },
       out: { type: 'string' },
+      'no-universal': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -115,6 +120,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, versions: V
     dryRun: values['dry-run'] ?? false,
     stageOnly: values['stage-only'] ?? false,
     out: values.out,
+    universal: !values['no-universal'],
   };
 }
 
@@ -133,6 +139,8 @@ export function baseImages(entry: VersionEntry, registry = ''): string[] {
 
 interface Outcome {
   major: number;
+  /** The summary's first column when not the major (the universal image). */
+  name?: string;
   reference: string;
   ok: boolean;
   seconds: number;
@@ -266,12 +274,47 @@ function summary(outcomes: Outcome[], stageOnly: boolean): string {
   const mb = (bytes?: number) => (bytes === undefined ? '-' : `${(bytes / 1e6).toFixed(1)} MB`);
   const rows = [
     ['major', stageOnly ? 'tree' : 'image:tag', 'size', 'files', 'seconds', 'result'],
-    ...outcomes.map((o) => [String(o.major), o.reference, mb(o.sizeBytes), o.files === undefined ? '-' : String(o.files), o.seconds.toFixed(1), o.ok ? 'ok' : `FAILED: ${o.error}`]),
+    ...outcomes.map((o) => [o.name ?? String(o.major), o.reference, mb(o.sizeBytes), o.files === undefined ? '-' : String(o.files), o.seconds.toFixed(1), o.ok ? 'ok' : `FAILED: ${o.error}`]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   // A Markdown table, so it can be pasted into a README as it is.
   return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** The universal image (or tree, with --stage-only) of the majors just built. */
+async function processUniversal(outcomes: Outcome[], options: BuildOptions, version: string): Promise<Outcome> {
+  const started = Date.now();
+  const log = (line: string) => console.log(`${chalk.cyan(`[${UNIVERSAL}]`)} ${line}`);
+  const reference = options.stageOnly ? path.join(options.out!, UNIVERSAL) : `${options.image}:${universalTag(options.tag, version)}`;
+  const run = makeRunner(options.dryRun, log);
+  const done = (measured: { sizeBytes?: number; files?: number } = {}): Outcome => ({ major: 0, name: UNIVERSAL, reference, ok: true, seconds: (Date.now() - started) / 1000, ...measured });
+  try {
+    if (options.stageOnly) {
+      if (options.dryRun) {
+        console.log(`$ node tools/bundle/universal.mjs --trees ${options.out} --out ${reference}`);
+        return done();
+      }
+      log((await assembleUniversalTree(options.out!, options.majors.map((e) => e.major), reference)));
+      const files = (await $({ quiet: true })`find ${reference} -type f`).stdout.trim().split('\n').length;
+      return done({ files, sizeBytes: Number((await $({ quiet: true })`du -sb ${reference}`).stdout.split('\t')[0]) });
+    }
+    log(`building ${reference} from the trees of ${outcomes.map((o) => o.reference).join(', ')}`);
+    const revision = options.dryRun ? 'HEAD' : (await $({ quiet: true, nothrow: true })`git -C ${REPO} rev-parse HEAD`).stdout.trim() || 'unknown';
+    const extraArgs = [...(options.caFile ? ['--secret', `id=npm_ca,src=${options.caFile}`] : []), ...(options.offline ? ['--build-context', `npm-cache=${await npmCacheDir()}`] : [])];
+    const buildArgs = { REGISTRY: options.registry ?? '', BUILDER_NODE_MAJOR: String(BUILDER_NODE_MAJOR), NPM_OFFLINE: String(options.offline), VERSION: version, REVISION: revision, CREATED: new Date().toISOString() };
+    const images = Object.fromEntries(outcomes.map((o) => [o.major, o.reference]));
+    if (options.dryRun) for (const o of outcomes) console.log(`$ docker cp <container of ${o.reference}>:/autoinstrumentation <trees>/node${o.major}`);
+    await buildUniversalImage({ dryRun: options.dryRun, reference, majors: options.majors, images, buildArgs, extraArgs, runDocker: (args) => (options.dryRun ? run(args) : withRetries(`build ${reference}`, options.offline ? 0 : options.retries, options.retryDelay, log, () => run(args))) });
+    if (options.push) await withRetries(`push ${reference}`, options.retries, options.retryDelay, log, () => run(['docker', 'push', reference]));
+    const measured = options.dryRun ? {} : await measureImage(reference);
+    log(chalk.green('done'));
+    return done(measured);
+  } catch (error) {
+    const message = (error as Error).message;
+    log(`${chalk.red('failed')}: ${message}`);
+    return { major: 0, name: UNIVERSAL, reference, ok: false, seconds: (Date.now() - started) / 1000, error: message.split('\n')[0] };
+  }
 }
 
 async function runPool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -308,17 +351,18 @@ async function main(): Promise<number> {
   const version = (await fs.readJson(path.join(REPO, 'package.json'))).version as string;
   const chosen = options;
   const outcomes = await runPool(chosen.majors, chosen.parallel, (entry) => processMajor(entry, chosen, version));
+  if (chosen.universal && outcomes.every((o) => o.ok)) outcomes.push(await processUniversal(outcomes, chosen, version));
 
   console.log(`\n${summary(outcomes, chosen.stageOnly)}\n`);
   const built = outcomes.filter((o) => o.ok);
   if (!chosen.stageOnly && !chosen.dryRun && built.length > 0) {
     const file = path.join(REPO, 'k8s/generated/instrumentations.yaml');
-    await fs.outputFile(file, renderInstrumentations(built.map((o) => ({ major: o.major, image: o.reference }))));
+    await fs.outputFile(file, renderInstrumentations(built.map((o) => ({ major: o.name === UNIVERSAL ? UNIVERSAL : o.major, image: o.reference }))));
     console.log(`wrote ${path.relative(process.cwd(), file)} (${built.length} Instrumentation${built.length === 1 ? '' : 's'})`);
   }
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
-    console.error(`build-multi-version: failed for node ${failed.map((o) => o.major).join(', ')}`);
+    console.error(`build-multi-version: failed for ${failed.map((o) => o.name ?? o.major).join(', ')}`);
     return 1;
   }
   return 0;

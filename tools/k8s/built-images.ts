@@ -5,13 +5,17 @@
 export const IMAGE_REPOSITORY = 'custom-otel-autoinstrumentation-nodejs';
 export const FALLBACK_MAJORS = [14, 16, 18, 20, 22, 24, 26];
 
+/** The universal image: every major's tree, the one for the running Node picked at start-up. */
+export const UNIVERSAL = 'universal';
+
 export interface InstrumentationImage {
-  major: number;
+  /** The Node major the image is built for, or UNIVERSAL. */
+  major: number | typeof UNIVERSAL;
   image: string;
 }
 
-export function defaultImage(major: number, packageVersion: string): string {
-  return `${IMAGE_REPOSITORY}:${packageVersion}-node${major}`;
+export function defaultImage(major: number | typeof UNIVERSAL, packageVersion: string): string {
+  return major === UNIVERSAL ? `${IMAGE_REPOSITORY}:${packageVersion}` : `${IMAGE_REPOSITORY}:${packageVersion}-node${major}`;
 }
 
 function asMajor(value: unknown): number | undefined {
@@ -30,8 +34,8 @@ function entryImage(entry: Record<string, unknown>): string | undefined {
  * or versions, a list of {major, image?} entries, {majors|versions|nodeVersions: [...]},
  * or an object keyed by major. Throws with the shape it saw when none fits.
  */
-export function imagesFromVersionsFile(json: unknown, packageVersion: string): InstrumentationImage[] {
-  const fromList = (list: unknown[]): InstrumentationImage[] =>
+export function imagesFromVersionsFile(json: unknown, packageVersion: string): Array<InstrumentationImage & { major: number }> {
+  const fromList = (list: unknown[]): Array<InstrumentationImage & { major: number }> =>
     list.map((item, index) => {
       const record = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : undefined;
       const major = asMajor(record ? (record.major ?? record.nodeMajor ?? record.version ?? record.node) : item);
@@ -59,8 +63,8 @@ export function imagesFromVersionsFile(json: unknown, packageVersion: string): I
   throw new Error(`versions.json: expected a list of Node majors or an object keyed by major, got ${JSON.stringify(json).slice(0, 120)}`);
 }
 
-function sortedUnique(images: InstrumentationImage[]): InstrumentationImage[] {
-  const byMajor = new Map<number, InstrumentationImage>();
+function sortedUnique(images: Array<InstrumentationImage & { major: number }>): Array<InstrumentationImage & { major: number }> {
+  const byMajor = new Map<number, InstrumentationImage & { major: number }>();
   for (const image of images) if (!byMajor.has(image.major)) byMajor.set(image.major, image);
   return [...byMajor.values()].sort((a, b) => a.major - b.major);
 }
