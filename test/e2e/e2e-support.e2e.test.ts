@@ -149,7 +149,7 @@ describe('build script output', () => {
 
 describe('the test app pod, as the operator emulation makes it', () => {
   const manifest = readFileSync(join(REPO_ROOT, 'k8s/test-app.yaml'), 'utf8');
-  const generated = readFileSync(join(REPO_ROOT, 'k8s/instrumentations/nodejs-22.yaml'), 'utf8');
+  const generated = readFileSync(join(REPO_ROOT, 'k8s/components/per-major/nodejs-22.yaml'), 'utf8');
   const pod = emulatePod(manifest, generated, { major: 22, port: 18080, endpoint: 'http://127.0.0.1:4317', command: ['node', 'server.mjs'] });
 
   it('picks nodejs-22, reaches MariaDB and the receiver on 127.0.0.1, and keeps the secret-sourced DB credentials', () => {

@@ -20,6 +20,11 @@ export function defaultImageReference(major: number): string {
   return `${IMAGE_REPOSITORY}:${packageVersion()}-node${major}`;
 }
 
+/** The reference build-multi-version.ts gives the universal image by default. */
+export function defaultUniversalReference(): string {
+  return `${IMAGE_REPOSITORY}:${packageVersion()}`;
+}
+
 export function versionEntry(major: number): VersionEntry {
   const entry = readVersions().find((v) => v.major === major);
   if (!entry) throw new Error(`node-versions/versions.json has no entry for Node ${major}`);
