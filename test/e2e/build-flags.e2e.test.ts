@@ -85,9 +85,8 @@ describe('--offline without the base image', () => {
     expect(run.stdout).toContain(`--offline: base image ${base} is not in the local Docker image store`);
     expect(run.stdout).toContain(`docker pull ${base}`);
     expect(run.stdout).toContain('scripts/docker/base-images.sh 18');
+    // It checked before building: no build was started.
     expect(run.stdout).not.toContain('$ docker build');
-    // Fast: it checks before building (the script alone takes a few seconds to start).
-    expect(run.seconds).toBeLessThan(30);
   }, 180_000);
 });
 

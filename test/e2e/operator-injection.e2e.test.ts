@@ -252,10 +252,10 @@ describe.each([
   });
 
   it('stops on SIGTERM within the grace period, exit code 0', async () => {
-    const started = Date.now();
+    // docker stop sends SIGKILL when the grace period ends (exit code 137):
+    // exit code 0 is the proof it stopped within it.
     const stopped = await app!.stop(10);
     app = undefined;
     expect(stopped.exitCode, stopped.logs).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
   }, 60_000);
 });

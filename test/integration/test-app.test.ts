@@ -294,9 +294,10 @@ describe.each([
     expect(stderrLines[0]).toContain(`database unreachable at 127.0.0.1:${closedPort}`);
     expect(stderrLines[0]).toContain('ECONNREFUSED');
     expect(result.stdout).not.toContain('listening');
-    // It kept retrying for the configured window, and not much longer.
+    // It kept retrying for the configured window (a timer: never early), and
+    // gave up rather than retrying for ever (the bound only catches that).
     expect(result.elapsedMs).toBeGreaterThanOrEqual(1500);
-    expect(result.elapsedMs).toBeLessThan(10000);
+    expect(result.elapsedMs).toBeLessThan(15_000);
   }, 30000);
 });
 

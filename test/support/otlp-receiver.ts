@@ -49,7 +49,8 @@ export interface ReceivedLog {
   attributes: Attributes;
   resource: Attributes;
 }
-export type Behaviour = { kind: 'accept' } | { kind: 'unavailable' } | { kind: 'delay'; ms: number };
+/** `hang`: accepts the connection and the call, never answers (closing drops the calls held). */
+export type Behaviour = { kind: 'accept' } | { kind: 'unavailable' } | { kind: 'delay'; ms: number } | { kind: 'hang' };
 
 const SPAN_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS_CODES = ['UNSET', 'OK', 'ERROR'];
@@ -96,7 +97,10 @@ export class OtlpReceiver {
   readonly metricNames = new Set<string>();
   readonly metricRequests: unknown[] = [];
   readonly raw: Buffer[] = [];
+  /** Export calls answered with success (counted when answered). */
   readonly requests: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
+  /** Export calls that arrived over gRPC, answered or not. */
+  readonly calls: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
   behaviour: Behaviour = { kind: 'accept' };
   private grpcServer = new grpc.Server();
   private httpServer: Server | undefined;
@@ -140,6 +144,8 @@ export class OtlpReceiver {
             this.ingest(signal, call.request);
             callback(null, Buffer.alloc(0));
           };
+          this.calls[signal]++;
+          if (this.behaviour.kind === 'hang') return;
           if (this.behaviour.kind === 'delay') setTimeout(answer, this.behaviour.ms);
           else answer();
         },
@@ -257,7 +263,8 @@ export class OtlpReceiver {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
+    // A graceful stop would wait for calls a hanging receiver never answers.
+    if (this.behaviour.kind !== 'hang') await new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.grpcServer.forceShutdown();
     if (this.httpServer) await new Promise<void>((resolve) => this.httpServer!.close(() => resolve()));
   }

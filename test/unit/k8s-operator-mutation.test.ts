@@ -5,7 +5,7 @@ import { effectiveAnnotation } from '../../tools/k8s/operator/annotations';
 import type { Instrumentation, InstrumentationSpec } from '../../tools/k8s/instrumentation-types';
 import type { OwnerObject } from '../../tools/k8s/operator/resource-attributes';
 
-// Every rule of /work/shared/docs/operator-contract.md, against the pure emulation.
+// Every rule of docs/operator-contract.md, against the pure emulation.
 
 const REQUIRE = ' --require /otel-auto-instrumentation-nodejs/autoinstrumentation.js';
 const INJECT = 'instrumentation.opentelemetry.io/inject-nodejs';

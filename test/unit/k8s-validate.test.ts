@@ -7,17 +7,16 @@ import { parseManifestText, readManifestFile, yamlFilesUnder } from '../../tools
 import { repoRoot } from '../../tools/k8s/repo-root';
 import { indexCrds, rejectUnknownFields, type SchemaIndex } from '../../tools/k8s/validation/crd-schemas';
 import { kustomizationProblems, ManifestValidator } from '../../tools/k8s/validation/manifest-validation';
+import { OPERATOR_CRD_DIR, operatorCrdFiles } from '../../tools/k8s/validation/operator-crds';
 
-// Against the real CRDs of the operator (../shared/operator beside the repository).
+// Against the real CRDs of the operator, held in tools/k8s/operator/crds/.
 
 const root = repoRoot(__dirname);
-const crdDir = resolve(root, '..', 'shared', 'operator');
 let validator: ManifestValidator;
 let schemas: SchemaIndex;
 
 beforeAll(() => {
-  if (!existsSync(crdDir)) throw new Error(`the operator CRDs are missing: expected ${crdDir} (shared/operator beside the repository)`);
-  schemas = indexCrds(yamlFilesUnder(crdDir).flatMap(readManifestFile).map((d) => d.content));
+  schemas = indexCrds(operatorCrdFiles(root).flatMap(readManifestFile).map((d) => d.content));
   validator = new ManifestValidator(schemas);
 });
 
@@ -58,7 +57,7 @@ describe('the manifests in k8s/', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 60_000); // compiling the collector CRD schema takes seconds on a busy 2-core machine
 
   it('include the kinds the demo needs', () => {
     const kinds = yamlFilesUnder(join(root, 'k8s'))
@@ -220,7 +219,7 @@ describe('the CLI', { timeout: 60_000 }, () => {
 
   it('fails on a bad manifest, naming file, document and field; takes CRD files as arguments', () => {
     writeFileSync(join(dir, 'bad.yaml'), INSTRUMENTATION.replace('type: parentbased_traceidratio', 'type: sometimes'));
-    const { code, output } = run(['--manifests', dir, join(crdDir, 'opentelemetry.io_instrumentations.yaml')]);
+    const { code, output } = run(['--manifests', dir, join(root, OPERATOR_CRD_DIR, 'opentelemetry.io_instrumentations.yaml')]);
     expect(code).toBe(1);
     expect(output).toMatch(/FAIL .*bad\.yaml:1 Instrumentation otel-demo\/nodejs-20/);
     expect(output).toContain('error: spec.sampler.type: must be one of');

@@ -7,7 +7,7 @@ import type {
 } from '@kubernetes/client-node';
 
 // The fields of an opentelemetry.io/v1alpha1 Instrumentation that the operator's
-// Node.js injection reads (names as in the CRD schema, /work/shared/operator).
+// Node.js injection reads (names as in the CRD schema, tools/k8s/operator/crds).
 // @kubernetes/client-node has no model for this custom resource, so it is typed here.
 
 export const INSTRUMENTATION_API_VERSION = 'opentelemetry.io/v1alpha1';

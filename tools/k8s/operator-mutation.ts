@@ -31,7 +31,7 @@ import {
 import { instrumentationKey, type Instrumentation } from './instrumentation-types';
 
 // The OpenTelemetry Operator's Node.js injection (v0.158, see
-// /work/shared/docs/operator-contract.md), as one pure function: the pod the
+// docs/operator-contract.md), as one pure function: the pod the
 // webhook receives and the Instrumentations in the cluster in, the pod spec the
 // webhook returns out, with a line of explanation for each decision.
 

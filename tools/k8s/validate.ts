@@ -3,23 +3,16 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { readManifestFile, yamlFilesUnder, type ManifestDocument } from './manifest-documents';
 import { repoRoot } from './repo-root';
 import { indexCrds, isCrd } from './validation/crd-schemas';
+import { operatorCrdFiles } from './validation/operator-crds';
 import { kustomizationProblems, ManifestValidator, type DocumentVerdict } from './validation/manifest-validation';
 
 // npm run k8s:validate [-- <crd.yaml>...] [--manifests DIR]
 // Checks every manifest under k8s/ (or DIR): custom resources against the CRDs
-// given (default: the operator's, ../shared/operator/*.yaml beside the repository;
+// given (default: the operator's, tools/k8s/operator/crds/*.yaml;
 // `kubectl get crd ... -o yaml` output works too), built-in kinds against the
 // Kubernetes API types. Unknown fields are errors. Exits 1 when anything is wrong.
 
 const USAGE = 'usage: npm run k8s:validate [-- <crd.yaml>...] [--manifests DIR]';
-
-function defaultCrdFiles(root: string): string[] {
-  const dir = resolve(root, '..', 'shared', 'operator');
-  if (!existsSync(dir)) {
-    throw new Error(`no CRD files given and ${dir} (the operator's CRDs beside the repository) does not exist; pass CRD files: ${USAGE}`);
-  }
-  return yamlFilesUnder(dir);
-}
 
 function report(verdict: DocumentVerdict, root: string): string {
   const where = `${relative(root, verdict.file)}:${verdict.line} ${verdict.title}`;
@@ -40,7 +33,7 @@ async function main(args: string[]): Promise<number> {
     } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}\n${USAGE}`);
     else crdFiles.push(resolve(arg));
   }
-  const crdDocuments = (crdFiles.length ? crdFiles : defaultCrdFiles(root)).flatMap(readManifestFile).map((d) => d.content);
+  const crdDocuments = (crdFiles.length ? crdFiles : operatorCrdFiles(root)).flatMap(readManifestFile).map((d) => d.content);
   const schemas = indexCrds(crdDocuments);
   if (schemas.size === 0) throw new Error('the CRD files given contain no CustomResourceDefinition');
   console.log(`CRDs: ${[...new Set([...schemas.values()].map((s) => `${s.crd} (${s.apiVersion.split('/')[1]})`))].join(', ')}`);

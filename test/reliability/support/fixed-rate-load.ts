@@ -7,6 +7,8 @@ export interface LoadResult {
   ok: number;
   failed: number;
   failures: { errors: number; timeouts: number; non2xx: number };
+  /** Requests sent again because the kept-alive socket they were written to had just been closed by the server. */
+  resentAfterStaleSocket: number;
   errorSamples: string[];
   elapsedMs: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };

@@ -17,9 +17,17 @@ let sent = 0;
 let settled = 0;
 const startedAt = performance.now();
 
+// A kept-alive socket can be closed by the server (idle timeout) just as a
+// request is written to it: the request never reached the app. Like browsers,
+// such a GET is sent again once, on a fresh socket; it is counted, not failed.
+let resentAfterStaleSocket = 0;
+
 function fire() {
-  const t0 = performance.now();
   sent++;
+  send(performance.now(), false);
+}
+
+function send(t0, isResend) {
   let done = false;
   const finish = (kind, detail) => {
     if (done) return;
@@ -41,7 +49,15 @@ function fire() {
     finish('timeouts', `no answer within ${timeoutMs} ms`);
     req.destroy();
   });
-  req.on('error', (error) => finish('errors', error.message));
+  req.on('error', (error) => {
+    if (!done && !isResend && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+      done = true;
+      resentAfterStaleSocket++;
+      send(t0, true);
+      return;
+    }
+    finish('errors', error.message);
+  });
 }
 
 // Each request has a due time; a late timer sends every request that is due,
@@ -66,6 +82,7 @@ function report() {
       ok: latencies.length,
       failed: failures.errors + failures.timeouts + failures.non2xx,
       failures,
+      resentAfterStaleSocket,
       errorSamples: [...errorSamples],
       elapsedMs: Math.round(performance.now() - startedAt),
       latencyMs: { p50: round(quantile(sorted, 0.5)), p90: round(quantile(sorted, 0.9)), p99: round(quantile(sorted, 0.99)), max: round(sorted[sorted.length - 1] ?? NaN) },
