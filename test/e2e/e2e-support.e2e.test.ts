@@ -91,6 +91,12 @@ describe('image filesystem policy', () => {
     expect(problems.join('\n')).toMatch(/bin\/cp.*setuid/);
     expect(problems.join('\n')).toMatch(/mine\.js.*not owned by root/);
   });
+
+  it("accepts a hard link to one of the image's own files, not one to anything else", () => {
+    const link = (target: string) => entry('autoinstrumentation/node22/lib/a.js', 'hardlink', 0o644, { linkTarget: target });
+    expect(permissionProblems([link('autoinstrumentation/node20/lib/a.js')])).toEqual([]);
+    expect(permissionProblems([link('etc/shadow')]).join('\n')).toMatch(/a\.js \(hardlink.*only regular files and directories belong in the image/);
+  });
 });
 
 describe('container spec to docker run arguments', () => {
