@@ -5,6 +5,9 @@
 #
 #   docker build --build-arg NODE_MAJOR=20 -t custom-otel-autoinstrumentation-nodejs:dev .
 #
+# `--target universal` makes the universal image of the per-major trees given as
+# build context `trees` (see that stage below; build-multi-version.ts does it).
+#
 # The build runs the same two staging steps as `./build-multi-version.ts --stage-only`:
 # install node-versions/<major> from its lockfile under that major's Node,
 # then bundle src/ against it.
