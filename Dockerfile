@@ -55,7 +55,7 @@ RUN --mount=type=secret,id=npm_ca,required=false \
 # so without it the image's bundle differs from the staged tree that the tests run.
 COPY package.json tsconfig.json ./
 COPY node-versions/versions.json node-versions/
-COPY tools/bundle/bundle.mjs tools/bundle/instrumentation-modules.cjs tools/bundle/
+COPY tools/bundle/bundle.mjs tools/bundle/instrumentation-modules.cjs tools/bundle/repository.mjs tools/bundle/
 COPY src src
 COPY --from=dependencies /deps /deps
 # Readable by any uid, writable by none but root: the copy runs as the pod's user.
@@ -82,7 +82,7 @@ RUN --mount=type=secret,id=npm_ca,required=false \
     cd tools/bundle && npm-ci.sh
 COPY package.json tsconfig.json ./
 COPY node-versions/versions.json node-versions/
-COPY tools/bundle/universal.mjs tools/bundle/
+COPY tools/bundle/universal.mjs tools/bundle/repository.mjs tools/bundle/
 COPY src/build-info.ts src/
 COPY src/entry src/entry
 COPY --from=trees / /trees

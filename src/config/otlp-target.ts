@@ -1,4 +1,5 @@
 import { listSome, Prose, type EnvReader } from './env-reader';
+import { OTLP_COMPRESSION, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT } from './otlp-settings';
 
 export type OtlpProtocol = 'grpc' | 'http/protobuf';
 export type Signal = 'traces' | 'metrics' | 'logs';
@@ -13,11 +14,9 @@ export interface OtlpTarget {
   compression: 'gzip' | 'none';
 }
 
-// Operator users point spec.exporter.endpoint at the collector's gRPC port, and
-// nothing in the operator sets a protocol, so gRPC is our default (upstream: http/protobuf).
-const DEFAULT_PROTOCOL: OtlpProtocol = 'grpc';
+// gRPC is our default protocol (upstream: http/protobuf): see OTLP_PROTOCOL.
 const DEFAULT_ENDPOINT: Record<OtlpProtocol, string> = {
-  grpc: 'http://localhost:4317',
+  grpc: OTLP_ENDPOINT.default,
   'http/protobuf': 'http://localhost:4318',
 };
 const HTTP_PATH: Record<Signal, string> = { traces: 'v1/traces', metrics: 'v1/metrics', logs: 'v1/logs' };
@@ -32,7 +31,7 @@ export function readOtlpTarget(env: EnvReader, signal: Signal): OtlpTarget {
   const pick = (suffix: string) => (env.raw(specific + suffix) !== undefined ? specific + suffix : general + suffix);
 
   const protocolVar = pick('PROTOCOL');
-  let protocol = env.oneOf(protocolVar, ['grpc', 'http/protobuf', 'http/json'] as const, DEFAULT_PROTOCOL);
+  let protocol = env.oneOf(protocolVar, [...OTLP_PROTOCOL.allowed, 'http/json'] as const, OTLP_PROTOCOL.default);
   if (protocol === 'http/json') {
     env.invalid(protocolVar, 'http/json is not shipped in this distribution', 'http/protobuf');
     protocol = 'http/protobuf';
@@ -46,8 +45,8 @@ export function readOtlpTarget(env: EnvReader, signal: Signal): OtlpTarget {
   const url = fromSignal ?? (base === undefined ? defaultUrl(protocol, signal) : protocol === 'grpc' ? base : joinPath(base, HTTP_PATH[signal]));
 
   const headers = { ...sendableHeaders(env, general + 'HEADERS'), ...sendableHeaders(env, specific + 'HEADERS') };
-  const timeoutMs = env.number(pick('TIMEOUT'), 10_000, { min: 1, max: 600_000 });
-  const compression = env.oneOf(pick('COMPRESSION'), ['gzip', 'none'] as const, 'none');
+  const timeoutMs = env.number(pick('TIMEOUT'), OTLP_TIMEOUT.default, OTLP_TIMEOUT.limits);
+  const compression = env.oneOf(pick('COMPRESSION'), OTLP_COMPRESSION.allowed, OTLP_COMPRESSION.default);
   return { protocol, url, headers, timeoutMs, compression };
 }
 

@@ -7,7 +7,7 @@
  */
 import { buildInfo } from '../build-info';
 import { checkNodeVersion } from './version-guard';
-import { isExcludedCommand } from './process-filter';
+import { EXCLUDE_COMMANDS_VARIABLE, isExcludedCommand } from './process-filter';
 
 const LOADED = Symbol.for('custom-otel.nodejs.loaded');
 const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
@@ -37,7 +37,7 @@ function main(): void {
     say('warn', guard.message!);
     return;
   }
-  if (isExcludedCommand(process.argv[1], process.env.CUSTOM_OTEL_EXCLUDE_COMMANDS)) return;
+  if (isExcludedCommand(process.argv[1], process.env[EXCLUDE_COMMANDS_VARIABLE])) return;
 
   const api = shared[OTEL_API_GLOBAL] as { trace?: unknown } | undefined;
   if (api && api.trace) {

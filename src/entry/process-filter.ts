@@ -2,6 +2,8 @@
  * NODE_OPTIONS reaches every Node process in the container, package-manager
  * CLIs included (`npm start`). Only the app itself should be instrumented.
  */
+// Read here, not by parseConfig: the entry decides before the distribution is loaded.
+export const EXCLUDE_COMMANDS_VARIABLE = 'CUSTOM_OTEL_EXCLUDE_COMMANDS';
 export const DEFAULT_EXCLUDE_COMMANDS = ['npm', 'npx', 'yarn', 'pnpm', 'pnpx', 'corepack', 'node-gyp', 'nodemon'];
 
 /** The command name of a script path: `/usr/lib/node_modules/npm/bin/npm-cli.js` → `npm`. */

@@ -2,7 +2,8 @@
  * Which instrumentations to start, and with what settings. Pure, so the
  * rules of OTEL_NODE_ENABLED_INSTRUMENTATIONS / _DISABLED_ are easy to test.
  */
-import { DEFAULT_DISABLED_INSTRUMENTATIONS, type DistributionConfig } from '../config/config';
+import type { DistributionConfig } from '../config/config';
+import { DEFAULT_DISABLED_INSTRUMENTATIONS } from './settings';
 
 export function selectInstrumentations(available: readonly string[], settings: DistributionConfig['instrumentations']): { selected: string[]; unknown: string[] } {
   const named = [...(settings.enabled ?? []), ...settings.disabled];

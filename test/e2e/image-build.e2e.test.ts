@@ -20,7 +20,7 @@ import {
   unexpectedEntries,
 } from './support/image-filesystem-policy';
 import { exportImageFilesystem, inspectImage, type ImageFacts } from './support/image-inspection';
-import { packageVersion, REPO_ROOT, versionEntry } from './support/repo';
+import { E2E_MAJORS, packageVersion, REPO_ROOT, versionEntry } from './support/repo';
 import type { TreeEntry } from './support/tar-entries';
 
 const built = inject('e2eBuild');
@@ -61,7 +61,7 @@ describe('./build-multi-version.ts --versions 18,20,22 --offline', () => {
   });
 });
 
-describe.each([18, 20, 22])('image of Node %i', (major) => {
+describe.each(E2E_MAJORS)('image of Node %i', (major) => {
   let facts: ImageFacts;
   let filesystem: TreeEntry[];
 

@@ -19,7 +19,7 @@ import { contentFingerprint, readDirectoryEntries } from './support/directory-en
 import { dockerRun, freePort, runCommand } from './support/docker';
 import { inspectImage } from './support/image-inspection';
 import { emulatePod, NODE_NAME, POD_TEMPLATE_HASH, TEST_APP_NAMESPACE, type EmulatedPod } from './support/operator-pod';
-import { packageVersion, REPO_ROOT } from './support/repo';
+import { E2E_MAJORS, packageVersion, REPO_ROOT } from './support/repo';
 import { buildTestAppImage } from './support/test-app-image';
 
 const built = inject('e2eBuild');
@@ -54,7 +54,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe.each([18, 20, 22])('init container of Node %i, as the operator runs it', (major) => {
+describe.each(E2E_MAJORS)('init container of Node %i, as the operator runs it', (major) => {
   it('copies /autoinstrumentation into the volume as uid 65532, read-only root, no capabilities, 64 MiB', async () => {
     const volume = emptyDir(`init-${major}`);
     const result = await dockerRun([

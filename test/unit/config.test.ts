@@ -46,7 +46,6 @@ describe('parseConfig defaults', () => {
         requestMetrics: true,
       } satisfies DistributionConfig['processor'],
       shutdownTimeoutMs: 2000,
-      excludeCommands: ['npm', 'npx', 'yarn', 'pnpm', 'pnpx', 'corepack', 'node-gyp', 'nodemon'],
       esmHook: 'auto',
     } satisfies DistributionConfig);
   });
@@ -96,7 +95,6 @@ const VALID: Array<[string, string, Pick, unknown]> = [
   ['CUSTOM_OTEL_DEBUG_SPANS', '1', (c) => c.processor.debugSpans, true],
   ['CUSTOM_OTEL_REQUEST_METRICS', 'false', (c) => c.processor.requestMetrics, false],
   ['CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', '0', (c) => c.shutdownTimeoutMs, 0],
-  ['CUSTOM_OTEL_EXCLUDE_COMMANDS', 'npm, worker', (c) => c.excludeCommands, ['npm', 'worker']],
   ['CUSTOM_OTEL_ESM_HOOK', 'Never', (c) => c.esmHook, 'never'],
 ];
 

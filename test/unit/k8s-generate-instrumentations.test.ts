@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { defaultImages, defaultsFile, parseImageArgument, perMajorComponent, PER_MAJOR_COMPONENT, renderInstrumentations } from '../../tools/k8s/generate-instrumentations';
-import { defaultImage, imagesFromVersionsFile, UNIVERSAL } from '../../tools/k8s/built-images';
+import { defaultsFile, parseImageArgument, perMajorComponent, PER_MAJOR_COMPONENT, renderInstrumentations } from '../../tools/k8s/generate-instrumentations';
+import { defaultImage, releaseImages, UNIVERSAL } from '../../tools/k8s/built-images';
+import { readVersions } from '../../scripts/versions';
 import type { Instrumentation } from '../../tools/k8s/instrumentation-types';
 import { repoRoot } from '../../tools/k8s/repo-root';
 
@@ -74,15 +75,15 @@ describe('renderInstrumentations', () => {
 
 describe('the committed defaults', () => {
   it('are exactly what the renderer produces for node-versions (no drift): the universal one in k8s/kustomization.yaml, the per-major ones in their component', () => {
-    const { images } = defaultImages(root);
-    expect(images.map((i) => i.major)).toEqual([UNIVERSAL, 14, 16, 18, 20, 22, 24, 26]);
+    const images = releaseImages();
+    expect(images.map((i) => i.major)).toEqual([UNIVERSAL, ...readVersions().map((v) => v.major)]);
     const kustomization = parse(readFileSync(join(root, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[] };
     const component = readFileSync(join(root, PER_MAJOR_COMPONENT, 'kustomization.yaml'), 'utf8');
-    expect(component, 'the component is stale: run npx tsx tools/k8s/generate-instrumentations.ts --write-defaults').toBe(perMajorComponent(images));
+    expect(component, 'the component is stale: run npx tsx scripts/generate.ts').toBe(perMajorComponent(images));
     expect(parse(component)).toMatchObject({ kind: 'Component', resources: images.filter((i) => i.major !== UNIVERSAL).map((i) => `nodejs-${i.major}.yaml`) });
     for (const image of images) {
       const file = defaultsFile(image.major);
-      expect(readFileSync(join(root, file), 'utf8'), `${file} is stale: run npx tsx tools/k8s/generate-instrumentations.ts --write-defaults`).toBe(
+      expect(readFileSync(join(root, file), 'utf8'), `${file} is stale: run npx tsx scripts/generate.ts`).toBe(
         renderInstrumentations([image]),
       );
     }
@@ -91,22 +92,13 @@ describe('the committed defaults', () => {
   });
 });
 
-describe('versions.json shapes', () => {
-  it.each<[string, unknown]>([
-    ['a list of majors', [20, 18]],
-    ['a list of versions', ['18.20.4', 'v20.18.0']],
-    ['a list of entries', [{ major: 18 }, { major: '20', image: 'mine:20' }]],
-    ['an object with a list', { majors: [18, 20] }],
-    ['an object keyed by major', { '18': { version: '18.20.4' }, '20': { image: 'mine:20' } }],
-  ])('%s', (_shape, json) => {
-    const images = imagesFromVersionsFile(json, '1.0.0');
-    expect(images.map((i) => i.major)).toEqual([18, 20]);
-    expect(images[0]?.image).toBe(defaultImage(18, '1.0.0'));
-  });
-
-  it('names the problem with an unreadable one', () => {
-    expect(() => imagesFromVersionsFile({ something: true }, '1.0.0')).toThrow('versions.json: expected a list of Node majors');
-    expect(() => imagesFromVersionsFile([{ name: 'x' }], '1.0.0')).toThrow('versions.json: entry 0 ({"name":"x"}) names no Node major');
+describe('the release images', () => {
+  it('are the universal one, <package name>:<version>, then one per major of node-versions/versions.json, named <package name>:<version>-node<major>', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(releaseImages()).toEqual([
+      { major: UNIVERSAL, image: `${manifest.name}:${manifest.version}` },
+      ...readVersions().map(({ major }) => ({ major, image: `${manifest.name}:${manifest.version}-node${major}` })),
+    ]);
   });
 });
 

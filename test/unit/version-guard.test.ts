@@ -23,7 +23,9 @@ function previousPatch(version: string): string {
 
 describe('satisfiesRange for the ranges of node-versions/versions.json', () => {
   it('has ranges to test', () => {
-    expect(VERSIONS.map((v) => v.major)).toEqual([14, 16, 18, 20, 22, 24, 26]);
+    const majors = VERSIONS.map((v) => v.major);
+    expect(majors.length).toBeGreaterThan(1);
+    expect(majors).toEqual([...majors].sort((a, b) => a - b));
   });
 
   it.each(VERSIONS)('node$major ($nodeRange) accepts its oldest and newest Node, rejects the one before and the next major', (entry) => {

@@ -19,11 +19,10 @@
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { DISTRIBUTION_VERSION, IMAGE_NAME, readVersions, REPO_ROOT as repo } from './repository.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({ options: { major: { type: 'string' }, deps: { type: 'string' }, out: { type: 'string' } } });
 if (!values.major || !values.deps || !values.out) {
   console.error('usage: node tools/bundle/bundle.mjs --major <major> --deps <dir holding node_modules> --out <dir>');
@@ -32,7 +31,7 @@ if (!values.major || !values.deps || !values.out) {
 const major = Number(values.major);
 const depsDir = resolve(values.deps);
 const outDir = resolve(values.out);
-const versions = JSON.parse(readFileSync(join(repo, 'node-versions/versions.json'), 'utf8'));
+const versions = readVersions();
 const entry = versions.find((v) => v.major === major);
 if (!entry) {
   console.error(`unknown major ${major}; supported: ${versions.map((v) => v.major).join(', ')}`);
@@ -42,11 +41,11 @@ if (!existsSync(join(depsDir, 'node_modules'))) {
   console.error(`${depsDir}/node_modules is missing: install node-versions/${major} there first (npm ci --omit=dev)`);
   process.exit(2);
 }
-const distributionVersion = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
+const distributionVersion = DISTRIBUTION_VERSION;
 const lineFile = { '1.x': 'v1.ts', '2.x': 'v2.ts', '3.x': 'v3.ts' }[entry.sdkLine];
 const buildInfo = {
   distributionVersion,
-  imageName: 'custom-otel-autoinstrumentation-nodejs',
+  imageName: IMAGE_NAME,
   major,
   nodeRange: entry.nodeRange,
   sdkLine: entry.sdkLine,

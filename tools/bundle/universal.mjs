@@ -12,10 +12,10 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DISTRIBUTION_VERSION, IMAGE_NAME, readVersions, REPO_ROOT } from './repository.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const repo = REPO_ROOT;
 const { values } = parseArgs({ options: { trees: { type: 'string' }, out: { type: 'string' } } });
 if (!values.trees || !values.out) {
   console.error('usage: node tools/bundle/universal.mjs --trees <dir holding node<major>/ trees> --out <dir>');
@@ -23,9 +23,9 @@ if (!values.trees || !values.out) {
 }
 const treesDir = resolve(values.trees);
 const outDir = resolve(values.out);
-const versions = JSON.parse(readFileSync(join(repo, 'node-versions/versions.json'), 'utf8'));
-const distributionVersion = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
-const imageName = 'custom-otel-autoinstrumentation-nodejs';
+const versions = readVersions();
+const distributionVersion = DISTRIBUTION_VERSION;
+const imageName = IMAGE_NAME;
 
 // Each tree says its own range (package.json engines.node, written by bundle.mjs).
 const trees = readdirSync(treesDir)

@@ -6,6 +6,9 @@
  * and fractional numbers, malformed lists and key=value pairs.
  */
 import { SeededRandom } from './seeded-random';
+import { ALL_SETTINGS } from '../../../src/config/all-settings';
+import { variablesOf, type Setting } from '../../../src/config/setting';
+import { METRICS_EXPORTER, METRICS_FILE, PROMETHEUS_PORT } from '../../../src/metrics/settings';
 
 export type Validity = 'valid' | 'invalid';
 type Draw = (rng: SeededRandom) => string;
@@ -146,50 +149,52 @@ const instrumentationListSpec = (name: string): VariableSpec => ({
   invalid: (rng) => [...rng.sample(INSTRUMENTATIONS, rng.int(0, 2)), `no-such-${randomText(rng, 'abcdefgh')}`].join(','),
 });
 
-export const VARIABLES: readonly VariableSpec[] = [
-  booleanSpec('OTEL_SDK_DISABLED'),
-  oneOfSpec('OTEL_LOG_LEVEL', ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all']),
-  anyTextSpec('OTEL_SERVICE_NAME'),
-  keyValueSpec('OTEL_RESOURCE_ATTRIBUTES'),
-  listOfSpec('OTEL_NODE_RESOURCE_DETECTORS', ['env', 'host', 'os', 'process', 'serviceinstance', 'container', 'all', 'none']),
-  listOfSpec('OTEL_PROPAGATORS', ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none']),
-  oneOfSpec('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none']),
+/**
+ * Where the test draws differently from what the row's type alone says: to keep
+ * the app safe (no files, no privileged ports, never excluding the app itself),
+ * or because the variable has a grammar of its own.
+ */
+const OVERRIDES: Record<string, (name: string) => VariableSpec> = {
   // ('file' is left out so no case writes files.) Two cases at a time may want
   // the same Prometheus port: the second gets one warning and serves on.
-  listOfSpec('OTEL_METRICS_EXPORTER', ['otlp', 'prometheus', 'console', 'none']),
-  oneOfSpec('OTEL_LOGS_EXPORTER', ['otlp', 'console', 'none']),
-  urlSpec('OTEL_EXPORTER_OTLP_ENDPOINT'),
-  urlSpec('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
-  oneOfSpec('OTEL_EXPORTER_OTLP_PROTOCOL', ['grpc', 'http/protobuf']),
-  headersSpec('OTEL_EXPORTER_OTLP_HEADERS'),
-  numberSpec('OTEL_EXPORTER_OTLP_TIMEOUT', 1, 600_000, false),
-  oneOfSpec('OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none']),
-  numberSpec('OTEL_METRIC_EXPORT_INTERVAL', 100, 86_400_000, false),
-  numberSpec('OTEL_METRIC_EXPORT_TIMEOUT', 1, 600_000, false),
-  numberSpec('OTEL_EXPORTER_PROMETHEUS_PORT', 20_000, 65_535, false),
-  oneOfSpec('OTEL_TRACES_SAMPLER', ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio']),
-  numberSpec('OTEL_TRACES_SAMPLER_ARG', 0, 1, true),
-  anyTextSpec('CUSTOM_OTEL_HEALTH_PATHS'),
-  samplingRulesSpec,
-  numberSpec('CUSTOM_OTEL_MAX_TRACES_PER_SECOND', 0, 1_000_000, true),
-  instrumentationListSpec('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
-  instrumentationListSpec('OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
-  oneOfSpec('CUSTOM_OTEL_EXPRESS_SPANS', ['none', 'handlers', 'all']),
-  anyTextSpec('CUSTOM_OTEL_HTTP_CAPTURE_HEADERS', (rng) => rng.sample(['authorization', 'user-agent', 'x-request-id', 'X-Mixed-Case', 'accept'], rng.int(1, 3)).join(',')),
-  numberSpec('CUSTOM_OTEL_SLOW_THRESHOLD_MS', 0, 86_400_000, true),
-  keyValueSpec('CUSTOM_OTEL_SPAN_ATTRIBUTES'),
-  anyTextSpec('CUSTOM_OTEL_BAGGAGE_KEYS'),
-  dropRulesSpec,
-  anyTextSpec('CUSTOM_OTEL_REDACT_KEYS'),
-  booleanSpec('CUSTOM_OTEL_SANITIZE_DB_STATEMENTS'),
-  booleanSpec('CUSTOM_OTEL_DEBUG_SPANS'),
-  booleanSpec('CUSTOM_OTEL_REQUEST_METRICS'),
-  numberSpec('CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', 0, 60_000, false),
+  OTEL_METRICS_EXPORTER: (name) => listOfSpec(name, METRICS_EXPORTER.allowed.filter((exporter) => exporter !== 'file')),
+  OTEL_EXPORTER_PROMETHEUS_PORT: (name) => numberSpec(name, 20_000, PROMETHEUS_PORT.limits.max, false),
+  // Test traffic stays on this machine.
+  OTEL_EXPORTER_PROMETHEUS_HOST: (name) => anyTextSpec(name, (rng) => rng.pick(['127.0.0.1', 'localhost'])),
+  OTEL_EXPORTER_OTLP_HEADERS: headersSpec,
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: instrumentationListSpec,
+  OTEL_NODE_DISABLED_INSTRUMENTATIONS: instrumentationListSpec,
+  CUSTOM_OTEL_SAMPLING_RULES: () => samplingRulesSpec,
+  CUSTOM_OTEL_DROP_SPANS: () => dropRulesSpec,
+  CUSTOM_OTEL_HTTP_CAPTURE_HEADERS: (name) => anyTextSpec(name, (rng) => rng.sample(['authorization', 'user-agent', 'x-request-id', 'X-Mixed-Case', 'accept'], rng.int(1, 3)).join(',')),
   // Never the app's own command name ("server"), which would switch us off.
-  anyTextSpec('CUSTOM_OTEL_EXCLUDE_COMMANDS', (rng) => rng.sample(['npm', 'npx', 'yarn', 'my-cli', 'worker'], rng.int(1, 3)).join(',')),
-  numberSpec('CUSTOM_OTEL_METRICS_FILE_MAX_BYTES', 1024, 1024 ** 4, false),
-  oneOfSpec('CUSTOM_OTEL_ESM_HOOK', ['auto', 'always', 'never']),
-];
+  CUSTOM_OTEL_EXCLUDE_COMMANDS: (name) => anyTextSpec(name, (rng) => rng.sample(['npm', 'npx', 'yarn', 'my-cli', 'worker'], rng.int(1, 3)).join(',')),
+};
+
+/** Rows left out, and why. */
+export const NOT_DRAWN: Record<string, string> = {
+  [METRICS_FILE.name]: 'it makes the app write a file',
+  ...Object.fromEntries(ALL_SETTINGS.filter((row) => row.readBy === 'exporter').map((row) => [row.name, 'read by the SDK\'s OTLP exporters when they connect, not checked at start'])),
+};
+
+/** The spec of one variable of a row, from the row's type and limits. */
+function specOf(row: Setting, name: string): VariableSpec {
+  const override = OVERRIDES[row.name];
+  if (override) return override(name);
+  switch (row.type) {
+    case 'boolean': return booleanSpec(name);
+    case 'number': return numberSpec(name, row.limits.min, row.limits.max, row.limits.fractional === true);
+    case 'oneOf': return oneOfSpec(name, row.allowed);
+    case 'listOf': return listOfSpec(name, row.allowed);
+    case 'keyValues': return keyValueSpec(name);
+    case 'url': return urlSpec(name);
+    case 'text':
+    case 'list': return anyTextSpec(name);
+    default: throw new Error(`${row.name}: no way to draw a ${row.type} setting; add an override or a NOT_DRAWN reason`);
+  }
+}
+
+export const VARIABLES: readonly VariableSpec[] = ALL_SETTINGS.filter((row) => !(row.name in NOT_DRAWN)).flatMap((row) => variablesOf(row).map((name) => specOf(row, name)));
 
 export interface RandomEnvironment {
   seed: number;
@@ -236,7 +241,23 @@ export function expectedWarnings(env: Record<string, string>, validity: Record<s
   const disabled = TRUE_VALUES.includes(validValue('OTEL_SDK_DISABLED') ?? '');
   const invalid = Object.keys(validity).filter((name) => validity[name] === 'invalid');
   return {
-    named: invalid.filter((name) => !INSTRUMENTATION_VARIABLES.includes(name) && (name !== 'OTEL_TRACES_SAMPLER_ARG' || ratioSampler)),
+    named: invalid.filter((name) => !INSTRUMENTATION_VARIABLES.includes(name) && (name !== 'OTEL_TRACES_SAMPLER_ARG' || ratioSampler) && generalFormRead(name, env, validity)),
     unknownInstrumentations: !disabled && invalid.some((name) => INSTRUMENTATION_VARIABLES.includes(name)),
   };
+}
+
+const SIGNALS = ['TRACES', 'METRICS', 'LOGS'];
+
+/**
+ * A general OTLP variable is read for the signals that have no form of their
+ * own (an invalid per-signal endpoint falls back to the general one too);
+ * headers are always merged. Any other variable is always read.
+ */
+function generalFormRead(name: string, env: Record<string, string>, validity: Record<string, Validity>): boolean {
+  const match = /^OTEL_EXPORTER_OTLP_(ENDPOINT|PROTOCOL|TIMEOUT|COMPRESSION)$/.exec(name);
+  if (!match) return true;
+  return SIGNALS.some((signal) => {
+    const own = `OTEL_EXPORTER_OTLP_${signal}_${match[1]}`;
+    return (env[own] ?? '').trim() === '' || (match[1] === 'ENDPOINT' && validity[own] === 'invalid');
+  });
 }

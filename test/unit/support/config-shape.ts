@@ -3,10 +3,16 @@
  * distribution relies on, whatever the environment was. Returns the problems
  * found, described by path, so a fuzz failure says what went wrong.
  */
-import {
-  LOG_EXPORTERS, LOG_LEVELS, METRIC_EXPORTERS, PROPAGATORS, RESOURCE_DETECTORS, SAMPLERS, TRACE_EXPORTERS,
-  type DistributionConfig,
-} from '../../../src/config/config';
+import type { DistributionConfig } from '../../../src/config/config';
+import type { NumberSetting } from '../../../src/config/setting';
+import { OTLP_COMPRESSION, OTLP_PROTOCOL, OTLP_TIMEOUT } from '../../../src/config/otlp-settings';
+import { ESM_HOOK, LOG_LEVEL, PROPAGATORS, RESOURCE_DETECTORS, SHUTDOWN_TIMEOUT_MS } from '../../../src/settings';
+import { TRACES_EXPORTER } from '../../../src/traces/settings';
+import { LOGS_EXPORTER } from '../../../src/logs/settings';
+import { METRIC_EXPORT_INTERVAL, METRIC_EXPORT_TIMEOUT, METRICS_EXPORTER, METRICS_FILE_MAX_BYTES, PROMETHEUS_PORT } from '../../../src/metrics/settings';
+import { MAX_TRACES_PER_SECOND, TRACES_SAMPLER, TRACES_SAMPLER_ARG } from '../../../src/sampler/settings';
+import { EXPRESS_SPANS } from '../../../src/instrumentations/settings';
+import { SLOW_THRESHOLD_MS } from '../../../src/processor/settings';
 import { DEFAULT_REDACT_KEYS } from '../../../src/processor/redaction';
 
 export function configProblems(config: DistributionConfig): string[] {
@@ -16,54 +22,55 @@ export function configProblems(config: DistributionConfig): string[] {
   };
   const isString = (v: unknown): v is string => typeof v === 'string';
   const nonBlankString = (v: unknown) => isString(v) && v.trim() !== '' && v === v.trim();
-  const integerIn = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-  const numberIn = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+  // Within the row's limits, whole unless the row allows fractions.
+  const within = (v: unknown, row: NumberSetting) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= row.limits.min && v <= row.limits.max && (row.limits.fractional === true || Number.isInteger(v));
   const stringList = (v: unknown) => Array.isArray(v) && v.every(nonBlankString);
   const listFrom = (v: unknown, allowed: readonly string[]) => Array.isArray(v) && v.every((e) => allowed.includes(e));
   const stringRecord = (v: unknown) =>
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype &&
     Object.entries(v).every(([key, value]) => key !== '' && isString(value));
 
-  check(sameKeys(config, ['sdkDisabled', 'logLevel', 'serviceName', 'resourceAttributes', 'resourceDetectors', 'propagators', 'traces', 'metrics', 'logs', 'sampler', 'sampling', 'instrumentations', 'processor', 'shutdownTimeoutMs', 'excludeCommands', 'esmHook']), 'keys', Object.keys(config));
+  check(sameKeys(config, ['sdkDisabled', 'logLevel', 'serviceName', 'resourceAttributes', 'resourceDetectors', 'propagators', 'traces', 'metrics', 'logs', 'sampler', 'sampling', 'instrumentations', 'processor', 'shutdownTimeoutMs', 'esmHook']), 'keys', Object.keys(config));
   check(typeof config.sdkDisabled === 'boolean', 'sdkDisabled', config.sdkDisabled);
-  check(LOG_LEVELS.includes(config.logLevel), 'logLevel', config.logLevel);
+  check(LOG_LEVEL.allowed.includes(config.logLevel), 'logLevel', config.logLevel);
   check(config.serviceName === undefined || nonBlankString(config.serviceName), 'serviceName', config.serviceName);
   check(stringRecord(config.resourceAttributes), 'resourceAttributes', config.resourceAttributes);
-  check(listFrom(config.resourceDetectors, RESOURCE_DETECTORS) && config.resourceDetectors.length > 0, 'resourceDetectors', config.resourceDetectors);
-  check(listFrom(config.propagators, PROPAGATORS) && config.propagators.length > 0, 'propagators', config.propagators);
+  check(listFrom(config.resourceDetectors, RESOURCE_DETECTORS.allowed) && config.resourceDetectors.length > 0, 'resourceDetectors', config.resourceDetectors);
+  check(listFrom(config.propagators, PROPAGATORS.allowed) && config.propagators.length > 0, 'propagators', config.propagators);
 
-  check(TRACE_EXPORTERS.includes(config.traces.exporter), 'traces.exporter', config.traces.exporter);
-  check(LOG_EXPORTERS.includes(config.logs.exporter), 'logs.exporter', config.logs.exporter);
+  check(TRACES_EXPORTER.allowed.includes(config.traces.exporter), 'traces.exporter', config.traces.exporter);
+  check(LOGS_EXPORTER.allowed.includes(config.logs.exporter), 'logs.exporter', config.logs.exporter);
   const metrics = config.metrics;
-  check(listFrom(metrics.exporters, METRIC_EXPORTERS.filter((n) => n !== 'none')), 'metrics.exporters', metrics.exporters);
-  check(integerIn(metrics.exportIntervalMs, 100, 86_400_000), 'metrics.exportIntervalMs', metrics.exportIntervalMs);
-  check(integerIn(metrics.exportTimeoutMs, 1, 600_000), 'metrics.exportTimeoutMs', metrics.exportTimeoutMs);
+  check(listFrom(metrics.exporters, METRICS_EXPORTER.allowed.filter((n) => n !== 'none')), 'metrics.exporters', metrics.exporters);
+  check(within(metrics.exportIntervalMs, METRIC_EXPORT_INTERVAL), 'metrics.exportIntervalMs', metrics.exportIntervalMs);
+  check(within(metrics.exportTimeoutMs, METRIC_EXPORT_TIMEOUT), 'metrics.exportTimeoutMs', metrics.exportTimeoutMs);
   check(nonBlankString(metrics.prometheus.host), 'metrics.prometheus.host', metrics.prometheus.host);
-  check(integerIn(metrics.prometheus.port, 1, 65_535), 'metrics.prometheus.port', metrics.prometheus.port);
+  check(within(metrics.prometheus.port, PROMETHEUS_PORT), 'metrics.prometheus.port', metrics.prometheus.port);
   check(nonBlankString(metrics.file.path), 'metrics.file.path', metrics.file.path);
-  check(integerIn(metrics.file.maxBytes, 1024, 1024 ** 4), 'metrics.file.maxBytes', metrics.file.maxBytes);
+  check(within(metrics.file.maxBytes, METRICS_FILE_MAX_BYTES), 'metrics.file.maxBytes', metrics.file.maxBytes);
 
   for (const signal of ['traces', 'metrics', 'logs'] as const) {
     const otlp = config[signal].otlp;
     check(sameKeys(otlp, ['protocol', 'url', 'headers', 'timeoutMs', 'compression']), `${signal}.otlp keys`, Object.keys(otlp));
-    check(otlp.protocol === 'grpc' || otlp.protocol === 'http/protobuf', `${signal}.otlp.protocol`, otlp.protocol);
+    check(OTLP_PROTOCOL.allowed.includes(otlp.protocol), `${signal}.otlp.protocol`, otlp.protocol);
     check(isHttpUrl(otlp.url), `${signal}.otlp.url`, otlp.url);
     check(stringRecord(otlp.headers), `${signal}.otlp.headers`, otlp.headers);
-    check(integerIn(otlp.timeoutMs, 1, 600_000), `${signal}.otlp.timeoutMs`, otlp.timeoutMs);
-    check(otlp.compression === 'gzip' || otlp.compression === 'none', `${signal}.otlp.compression`, otlp.compression);
+    check(within(otlp.timeoutMs, OTLP_TIMEOUT), `${signal}.otlp.timeoutMs`, otlp.timeoutMs);
+    check(OTLP_COMPRESSION.allowed.includes(otlp.compression), `${signal}.otlp.compression`, otlp.compression);
   }
 
-  check(SAMPLERS.includes(config.sampler.name), 'sampler.name', config.sampler.name);
-  check(numberIn(config.sampler.ratio, 0, 1), 'sampler.ratio', config.sampler.ratio);
+  check(TRACES_SAMPLER.allowed.includes(config.sampler.name), 'sampler.name', config.sampler.name);
+  check(within(config.sampler.ratio, TRACES_SAMPLER_ARG), 'sampler.ratio', config.sampler.ratio);
   check(stringList(config.sampling.healthPaths), 'sampling.healthPaths', config.sampling.healthPaths);
-  check(numberIn(config.sampling.maxTracesPerSecond, 0, 1_000_000), 'sampling.maxTracesPerSecond', config.sampling.maxTracesPerSecond);
+  check(within(config.sampling.maxTracesPerSecond, MAX_TRACES_PER_SECOND), 'sampling.maxTracesPerSecond', config.sampling.maxTracesPerSecond);
   check(
     Array.isArray(config.sampling.rules) &&
       config.sampling.rules.every((rule) =>
         sameKeys(rule, ['method', 'pathPrefix', 'ratio']) &&
         (rule.method === undefined || (nonBlankString(rule.method) && rule.method === rule.method.toUpperCase())) &&
         isString(rule.pathPrefix) && (rule.pathPrefix === '' || rule.pathPrefix.startsWith('/')) &&
-        numberIn(rule.ratio, 0, 1)),
+        within(rule.ratio, TRACES_SAMPLER_ARG)),
     'sampling.rules',
     config.sampling.rules,
   );
@@ -73,11 +80,11 @@ export function configProblems(config: DistributionConfig): string[] {
   const names = (v: unknown) => Array.isArray(v) && v.every(isString);
   check(inst.enabled === undefined || names(inst.enabled), 'instrumentations.enabled', inst.enabled);
   check(names(inst.disabled), 'instrumentations.disabled', inst.disabled);
-  check(['none', 'handlers', 'all'].includes(inst.expressSpans), 'instrumentations.expressSpans', inst.expressSpans);
+  check(EXPRESS_SPANS.allowed.includes(inst.expressSpans), 'instrumentations.expressSpans', inst.expressSpans);
   check(stringList(inst.captureHeaders) && inst.captureHeaders.every((h) => h === h.toLowerCase()), 'instrumentations.captureHeaders', inst.captureHeaders);
 
   const proc = config.processor;
-  check(numberIn(proc.slowThresholdMs, 0, 86_400_000), 'processor.slowThresholdMs', proc.slowThresholdMs);
+  check(within(proc.slowThresholdMs, SLOW_THRESHOLD_MS), 'processor.slowThresholdMs', proc.slowThresholdMs);
   check(stringRecord(proc.spanAttributes), 'processor.spanAttributes', proc.spanAttributes);
   check(stringList(proc.baggageKeys), 'processor.baggageKeys', proc.baggageKeys);
   check(
@@ -90,9 +97,8 @@ export function configProblems(config: DistributionConfig): string[] {
   );
   check(stringList(proc.redactKeys) && DEFAULT_REDACT_KEYS.every((key, i) => proc.redactKeys[i] === key), 'processor.redactKeys', proc.redactKeys);
   for (const flag of ['sanitizeDbStatements', 'debugSpans', 'requestMetrics'] as const) check(typeof proc[flag] === 'boolean', `processor.${flag}`, proc[flag]);
-  check(integerIn(config.shutdownTimeoutMs, 0, 60_000), 'shutdownTimeoutMs', config.shutdownTimeoutMs);
-  check(stringList(config.excludeCommands), 'excludeCommands', config.excludeCommands);
-  check(['auto', 'always', 'never'].includes(config.esmHook), 'esmHook', config.esmHook);
+  check(within(config.shutdownTimeoutMs, SHUTDOWN_TIMEOUT_MS), 'shutdownTimeoutMs', config.shutdownTimeoutMs);
+  check(ESM_HOOK.allowed.includes(config.esmHook), 'esmHook', config.esmHook);
   return problems;
 }
 

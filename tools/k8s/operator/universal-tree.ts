@@ -1,5 +1,5 @@
 import { satisfiesRange } from '../../../src/entry/version-guard';
-import { IMAGE_REPOSITORY } from '../built-images';
+import { IMAGE_NAME } from '../built-images';
 import { parseImageReference } from './image-reference';
 import { nodeMajorOfAppImage, nodeMajorOfInstrumentationImage } from './node-major';
 
@@ -16,7 +16,7 @@ export interface Tree {
 export function isUniversalImage(image: string | undefined): boolean {
   const ref = image === undefined ? undefined : parseImageReference(image);
   if (!ref || nodeMajorOfInstrumentationImage(image) !== undefined) return false;
-  return (ref.name.split('/').pop() ?? ref.name) === IMAGE_REPOSITORY;
+  return (ref.name.split('/').pop() ?? ref.name) === IMAGE_NAME;
 }
 
 /** "node:20.11.1-slim" → 20.11.1; undefined when the tag gives no full version. */

@@ -1,0 +1,39 @@
+import type { EnvReader } from '../config/env-reader';
+import { listSetting, oneOfSetting, readSetting } from '../config/setting';
+
+// Cheap, noisy or rarely useful: on only when named in OTEL_NODE_ENABLED_INSTRUMENTATIONS.
+export const DEFAULT_DISABLED_INSTRUMENTATIONS = ['fs', 'dns', 'net', 'host-metrics'];
+
+export const ENABLED_INSTRUMENTATIONS = listSetting('OTEL_NODE_ENABLED_INSTRUMENTATIONS', [], {
+  doc: `only these instrumentations (short names \`http,express\` or package names); unset: all but ${DEFAULT_DISABLED_INSTRUMENTATIONS.map((n) => `\`${n}\``).join(', ')}`,
+});
+export const DISABLED_INSTRUMENTATIONS = listSetting('OTEL_NODE_DISABLED_INSTRUMENTATIONS', [], { doc: 'instrumentations not to start' });
+export const EXPRESS_SPANS = oneOfSetting('CUSTOM_OTEL_EXPRESS_SPANS', ['none', 'handlers', 'all'] as const, 'none', {
+  doc: 'Express layer spans: `none` (the route still names the HTTP server span and sets `http.route`), `handlers` (routers and request handlers), `all` (middleware too). Off by default: each costs time on every request, a handler span mostly repeats the server span',
+});
+export const HTTP_CAPTURE_HEADERS = listSetting('CUSTOM_OTEL_HTTP_CAPTURE_HEADERS', [], { doc: 'request headers recorded on HTTP spans (secret ones redacted)' });
+
+export const INSTRUMENTATION_SETTINGS = [ENABLED_INSTRUMENTATIONS, DISABLED_INSTRUMENTATIONS, EXPRESS_SPANS, HTTP_CAPTURE_HEADERS];
+
+export interface InstrumentationSettings {
+  /** Undefined: the defaults (an empty list would start none). */
+  enabled: string[] | undefined;
+  disabled: string[];
+  expressSpans: (typeof EXPRESS_SPANS.allowed)[number];
+  captureHeaders: string[];
+}
+
+export function readInstrumentationSettings(read: EnvReader): InstrumentationSettings {
+  const enabled = readSetting(read, ENABLED_INSTRUMENTATIONS);
+  return {
+    enabled: read.raw(ENABLED_INSTRUMENTATIONS.name) === undefined ? undefined : enabled.map(shortName),
+    disabled: readSetting(read, DISABLED_INSTRUMENTATIONS).map(shortName),
+    expressSpans: readSetting(read, EXPRESS_SPANS),
+    captureHeaders: readSetting(read, HTTP_CAPTURE_HEADERS).map((h) => h.toLowerCase()),
+  };
+}
+
+/** Accepts both `express` and `@opentelemetry/instrumentation-express`. */
+function shortName(name: string): string {
+  return name.replace(/^@opentelemetry\/instrumentation-/, '').toLowerCase();
+}
