@@ -46,8 +46,30 @@ function advice(nodeVersion: string, info: UniversalBuildInfo): string {
   return `run the app on a Node version one of the trees supports: ${rangesOf(info.trees)}`;
 }
 
+function numbers(text: string): number[] | undefined {
+  const parts = text.split('.').map(Number);
+  return parts.length === 3 && !parts.some(isNaN) ? parts : undefined;
+}
+
+/**
+ * Whether the version is in the range, read with split() for the form every
+ * range of node-versions/versions.json has, `>=A.B.C <D`: the first regular
+ * expression a process runs costs it a few hundred microseconds, and this
+ * runs at every start. Any other form goes to satisfiesRange.
+ */
+export function inRange(nodeVersion: string, range: string): boolean {
+  const version = numbers(nodeVersion.charAt(0) === 'v' ? nodeVersion.slice(1) : nodeVersion);
+  const [lower, upper, ...rest] = range.split(' ');
+  const from = lower && lower.slice(0, 2) === '>=' ? numbers(lower.slice(2)) : undefined;
+  const below = upper && upper.charAt(0) === '<' ? Number(upper.slice(1)) : NaN;
+  if (!version || !from || rest.length > 0 || !(below % 1 === 0)) return satisfiesRange(nodeVersion, range);
+  if (version[0]! >= below) return false;
+  for (let i = 0; i < 3; i++) if (version[i] !== from[i]) return version[i]! > from[i]!;
+  return true;
+}
+
 export function chooseTree(nodeVersion: string, info: UniversalBuildInfo): TreeChoice {
-  const held = info.trees.filter((tree) => satisfiesRange(nodeVersion, tree.nodeRange))[0];
+  const held = info.trees.filter((tree) => inRange(nodeVersion, tree.nodeRange))[0];
   if (held) return { tree: `node${held.major}` };
   const majors = info.trees.map((tree) => tree.major).join(', ');
   return {

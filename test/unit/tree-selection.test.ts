@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseTree, type UniversalBuildInfo } from '../../src/entry/tree-selection';
+import { chooseTree, inRange, type UniversalBuildInfo } from '../../src/entry/tree-selection';
+import { satisfiesRange } from '../../src/entry/version-guard';
 
 const VERSIONS: Array<{ major: number; nodeRange: string; oldestNode: string; newestNode: string }> = JSON.parse(
   readFileSync(join(__dirname, '../../node-versions/versions.json'), 'utf8'),
@@ -48,5 +49,18 @@ describe('chooseTree', () => {
   it('between ranges (odd majors, releases before a floor): lists the ranges', () => {
     expect(chooseTree('21.7.0', ALL)).toMatchObject({ message: expect.stringContaining('run the app on a Node version one of the trees supports: node14 >=14.18.0 <15;') });
     expect(chooseTree('18.18.2', ALL)).toMatchObject({ message: expect.stringContaining('loaded by Node 18.18.2') });
+  });
+});
+
+describe('inRange (the regex-free reading of `>=A.B.C <D`)', () => {
+  const versions = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27].flatMap((major) =>
+    [0, 1, 5, 6, 14, 15, 17, 18, 19, 20, 99].flatMap((minor) => [0, 1, 3].map((patch) => `${major}.${minor}.${patch}`)),
+  );
+  const ranges = [...VERSIONS.map((v) => v.nodeRange), '^18.19.0 || >=20.6.0', '>=22.15.0', '>=14.18.0 <15.1.0', '>=20.6 <21'];
+
+  it.each(ranges)('agrees with satisfiesRange on %s for every version tried', (range) => {
+    for (const version of [...versions, ...versions.map((v) => `v${v}`), '20.6', 'x.y.z']) {
+      expect(inRange(version, range), `${version} in ${range}`).toBe(satisfiesRange(version, range));
+    }
   });
 });
