@@ -3,7 +3,8 @@
 #   cp -r /autoinstrumentation/. /otel-auto-instrumentation-nodejs
 # as the pod's user. It holds the staged tree and a `cp`, nothing else.
 #
-#   docker build --build-arg NODE_MAJOR=20 -t custom-otel-autoinstrumentation-nodejs:dev .
+#   docker build --build-arg NODE_MAJOR=20 --build-arg NODE_IMAGE=node:20-bookworm-slim \
+#     -t custom-otel-autoinstrumentation-nodejs:dev .
 #
 # `--target universal` makes the universal image of the per-major trees given as
 # build context `trees` (see that stage below; build-multi-version.ts does it).
@@ -12,25 +13,34 @@
 # install node-versions/<major> from its lockfile under that major's Node,
 # then bundle src/ against it.
 #
-# Build arguments:
+# Build arguments (build-multi-version.ts fills them from node-versions/versions.json):
 #   NODE_MAJOR          the Node major of the image (node-versions/<major>)
-#   REGISTRY            prefix for base images, e.g. "mirror.example.com/dockerhub/"
-#   BUILDER_NODE_MAJOR  Node of the bundling stage (esbuild needs Node >= 18)
+#   NODE_IMAGE          that major's Node base image (versions.json "baseImage"), with any
+#                       mirror prefix, e.g. "mirror.example.com/dockerhub/node:20-bookworm-slim"
+#   BUILDER_IMAGE       Node base image of the bundling stage (esbuild needs Node >= 18)
+#   BUSYBOX_IMAGE       where /bin/cp comes from for this machine's platform; for another
+#                       platform the build passes `--build-context copy-tool=<dir with bin/busybox>`
 #   NPM_OFFLINE         "true": npm uses only the cache given as build context `npm-cache`
+#   NPM_REGISTRY        npm registry (mirror) URL to install from; empty: npm's default
 #   VERSION, REVISION, CREATED, SOURCE, NODE_RANGE, SDK_LINE, SDK_VERSION,
 #   AUTO_INSTRUMENTATIONS_VERSION   OCI labels (build-multi-version.ts fills them)
 # Secrets: `--secret id=npm_ca,src=<CA bundle>` when the npm registry is
 # reached through a TLS-intercepting proxy; it is mounted only while npm runs.
+# The JavaScript tree is the same for every platform: both installing stages
+# run on the build platform (no emulation); the image of another platform only
+# copies files (no RUN in it).
 ARG NODE_MAJOR=20
-ARG REGISTRY=
-ARG BUILDER_NODE_MAJOR=20
+ARG NODE_IMAGE
+ARG BUILDER_IMAGE=${NODE_IMAGE}
+ARG BUSYBOX_IMAGE=busybox:stable
 
 # Replaced with `--build-context npm-cache=<dir>` for offline builds.
 FROM scratch AS npm-cache
 
-FROM ${REGISTRY}node:${NODE_MAJOR}-bookworm-slim AS dependencies
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS dependencies
 ARG NODE_MAJOR
 ARG NPM_OFFLINE=false
+ARG NPM_REGISTRY=
 WORKDIR /deps
 COPY node-versions/${NODE_MAJOR}/package.json node-versions/${NODE_MAJOR}/package-lock.json ./
 COPY tools/bundle/npm-ci.sh /usr/local/bin/
@@ -41,9 +51,10 @@ RUN --mount=type=secret,id=npm_ca,required=false \
     --mount=type=cache,target=/root/.npm,sharing=locked \
     npm-ci.sh --omit=dev --engine-strict
 
-FROM ${REGISTRY}node:${BUILDER_NODE_MAJOR}-bookworm-slim AS bundle
+FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS bundle
 ARG NODE_MAJOR
 ARG NPM_OFFLINE=false
+ARG NPM_REGISTRY=
 WORKDIR /build
 COPY tools/bundle/package.json tools/bundle/package-lock.json tools/bundle/
 COPY tools/bundle/npm-ci.sh /usr/local/bin/
@@ -55,14 +66,17 @@ RUN --mount=type=secret,id=npm_ca,required=false \
 # so without it the image's bundle differs from the staged tree that the tests run.
 COPY package.json tsconfig.json ./
 COPY node-versions/versions.json node-versions/
-COPY tools/bundle/bundle.mjs tools/bundle/instrumentation-modules.cjs tools/bundle/repository.mjs tools/bundle/
+COPY tools/bundle/*.mjs tools/bundle/instrumentation-modules.cjs tools/bundle/
 COPY src src
 COPY --from=dependencies /deps /deps
 # Readable by any uid, writable by none but root: the copy runs as the pod's user.
+# The SBOM lies outside /autoinstrumentation: the operator copies only that.
 RUN node tools/bundle/bundle.mjs --major "$NODE_MAJOR" --deps /deps --out /autoinstrumentation \
- && chmod -R u=rwX,go=rX /autoinstrumentation
+      --sbom /sbom/autoinstrumentation.cdx.json \
+ && chmod -R u=rwX,go=rX /autoinstrumentation /sbom
 
-FROM ${REGISTRY}busybox:stable AS copy-tool
+# Replaced with `--build-context copy-tool=<dir>` for platforms other than the build machine's.
+FROM ${BUSYBOX_IMAGE} AS copy-tool
 
 # ---- The universal image (`--target universal`): every major's tree in one
 # image, with an entry that loads the tree of the running Node. The build
@@ -71,8 +85,9 @@ FROM ${REGISTRY}busybox:stable AS copy-tool
 # Stages no target needs are skipped, so the per-major build never runs these.
 FROM scratch AS trees
 
-FROM ${REGISTRY}node:${BUILDER_NODE_MAJOR}-bookworm-slim AS universal-bundle
+FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS universal-bundle
 ARG NPM_OFFLINE=false
+ARG NPM_REGISTRY=
 WORKDIR /build
 COPY tools/bundle/package.json tools/bundle/package-lock.json tools/bundle/
 COPY tools/bundle/npm-ci.sh /usr/local/bin/
@@ -82,7 +97,7 @@ RUN --mount=type=secret,id=npm_ca,required=false \
     cd tools/bundle && npm-ci.sh
 COPY package.json tsconfig.json ./
 COPY node-versions/versions.json node-versions/
-COPY tools/bundle/universal.mjs tools/bundle/repository.mjs tools/bundle/
+COPY tools/bundle/*.mjs tools/bundle/
 COPY src/build-info.ts src/
 COPY src/entry src/entry
 COPY --from=trees / /trees
@@ -137,4 +152,5 @@ LABEL org.opencontainers.image.title="custom-otel-autoinstrumentation-nodejs" \
 # busybox runs the applet named by argv[0]: installed as /bin/cp it is `cp`.
 COPY --from=copy-tool /bin/busybox /bin/cp
 COPY --from=bundle /autoinstrumentation /autoinstrumentation
+COPY --from=bundle /sbom /sbom
 USER 65532:65532

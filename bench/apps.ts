@@ -6,6 +6,8 @@ export const APPS_DIR = join(__dirname, 'apps');
 export const APPS = {
   http: { title: 'node:http hello-world', script: join(APPS_DIR, 'http-hello.cjs') },
   express: { title: 'express hello-world', script: join(APPS_DIR, 'express-hello.cjs') },
+  'express-esm': { title: 'express hello-world, ES module', script: join(APPS_DIR, 'express-hello.mjs') },
+  'http-outbound': { title: 'node:http calling out (http.get + fetch)', script: join(APPS_DIR, 'http-outbound.cjs') },
 } as const;
 export type AppName = keyof typeof APPS;
 export const APP_NAMES = Object.keys(APPS) as AppName[];

@@ -6,7 +6,18 @@ import type { MajorResult } from './run-major';
 import { EXPORT_VARIANTS } from './span-pipeline-bench';
 import { median } from './statistics';
 import { compare, pick, type Comparison } from './summary';
-import { expressThroughputTargets, memoryTarget, pipelineTarget, startupTarget, treeTargets, type TargetVerdict } from './targets';
+import {
+  cpuAddedTarget,
+  expressThroughputTargets,
+  httpThroughputTarget,
+  LIMITS,
+  memoryTarget,
+  pipelineTarget,
+  startupTarget,
+  throughputOverUpstreamTarget,
+  treeTargets,
+  type TargetVerdict,
+} from './targets';
 import { TREE_VARIANTS } from './tree-bench';
 import { RESOURCE_DETECTORS } from './variants';
 
@@ -106,6 +117,10 @@ export function majorVerdicts(result: MajorResult): TargetVerdict[] {
   for (const app of APP_NAMES) verdicts.push(memoryTarget(APPS[app].title, compare(pick(result.startup[app], (s) => s.peakRssBytes))));
   const express = result.throughput.express;
   verdicts.push(...expressThroughputTargets(compare(pick(express, (s) => s.requestsPerSecond), true), compare(pick(express, (s) => s.p99Ms))));
+  verdicts.push(httpThroughputTarget(compare(pick(result.throughput.http, (s) => s.requestsPerSecond), true)));
+  verdicts.push(cpuAddedTarget('node:http hello-world', compare(pick(result.throughput.http, (s) => s.serverCpuMicrosPerRequest)), LIMITS.httpCpuAddedMicros));
+  verdicts.push(cpuAddedTarget('express hello-world', compare(pick(express, (s) => s.serverCpuMicrosPerRequest)), LIMITS.expressCpuAddedMicros));
+  for (const app of APP_NAMES) verdicts.push(throughputOverUpstreamTarget(APPS[app].title, compare(pick(result.throughput[app], (s) => s.requestsPerSecond), true)));
   const { ours, upstream } = result.tree;
   verdicts.push(...treeTargets({ bytes: ours.bytes, files: ours.files, copyMs: median(ours.copyMs) }, { copyMs: median(upstream.copyMs) }));
   const m = result.spanPipeline.micro;

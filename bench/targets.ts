@@ -17,7 +17,13 @@ export const LIMITS = {
   startupAddedShare: 0.25,
   memoryAddedShare: 0.4,
   expressThroughputOverBare: 0.75,
-  expressThroughputOverUpstream: 1.35,
+  expressThroughputOverUpstream: 1.6,
+  httpThroughputOverBare: 0.5,
+  /** Every app: ours' requests/s over upstream's. */
+  throughputOverUpstream: 1.5,
+  /** Server CPU per request that ours adds over bare (µs). */
+  httpCpuAddedMicros: 23,
+  expressCpuAddedMicros: 40,
   treeBytes: 15_000_000,
   treeFiles: 100,
   treeCopyShare: 0.05,
@@ -65,6 +71,33 @@ export function expressThroughputTargets(requestsPerSecond: Comparison, p99Ms: C
       met: p99Ms.ours <= p99Ms.upstream,
     },
   ];
+}
+
+export function httpThroughputTarget(requestsPerSecond: Comparison): TargetVerdict {
+  return {
+    target: `node:http: throughput ≥ ${LIMITS.httpThroughputOverBare}x bare`,
+    measured: `${x(requestsPerSecond.oursOverBare)} (${requestsPerSecond.ours.toFixed(0)} vs ${requestsPerSecond.bare.toFixed(0)} req/s)`,
+    met: requestsPerSecond.oursOverBare >= LIMITS.httpThroughputOverBare,
+  };
+}
+
+export function throughputOverUpstreamTarget(app: string, requestsPerSecond: Comparison): TargetVerdict {
+  const oursOverUpstream = requestsPerSecond.ours / requestsPerSecond.upstream;
+  return {
+    target: `${app}: throughput ≥ ${LIMITS.throughputOverUpstream}x upstream`,
+    measured: `${x(oursOverUpstream)} (${requestsPerSecond.ours.toFixed(0)} vs ${requestsPerSecond.upstream.toFixed(0)} req/s)`,
+    met: oursOverUpstream >= LIMITS.throughputOverUpstream,
+  };
+}
+
+/** Server CPU per request ours adds over bare, against a limit in µs. */
+export function cpuAddedTarget(app: string, cpuMicros: Comparison, limitMicros: number): TargetVerdict {
+  const added = cpuMicros.ours - cpuMicros.bare;
+  return {
+    target: `${app}: server CPU added per request ≤ ${limitMicros} µs`,
+    measured: `${added.toFixed(1)} µs (bare ${cpuMicros.bare.toFixed(1)}, ours ${cpuMicros.ours.toFixed(1)}, upstream ${cpuMicros.upstream.toFixed(1)} µs)`,
+    met: added <= limitMicros,
+  };
 }
 
 export function treeTargets(ours: { bytes: number; files: number; copyMs: number }, upstream: { copyMs: number }): TargetVerdict[] {

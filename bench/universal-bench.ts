@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { OtlpReceiver } from '../test/support/otlp-receiver';
 import { ensureNodeRuntime, resolveNodeVersion } from '../scripts/node-runtimes';
 import { REPO, stageMajor } from '../scripts/stage';
-import { assembleUniversalTree } from '../scripts/universal';
+import { assembleUniversalTree } from '../scripts/build/universal';
 import { readVersions } from '../scripts/versions';
 import { APPS, APPS_DIR } from './apps';
 import { runInterleaved } from './interleave';

@@ -5,10 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { currentContent, GENERATED_FILES, outOfDate } from './generated/sections';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { REPO_ROOT as root } from './repository';
 
 if (process.argv.includes('--check')) {
   const stale = outOfDate(root);

@@ -24,6 +24,10 @@ export interface StageOptions {
   runtimeDir?: string;
   /** npm may use only its local cache. */
   offline?: boolean;
+  /** npm registry (mirror) to install from; default: npm's own setting. */
+  npmRegistry?: string;
+  /** Where the tree's SBOM goes (outside the tree). */
+  sbomFile?: string;
   /** CA bundle npm must trust (the registry may sit behind a TLS-intercepting proxy). */
   caFile?: string;
   retries?: number;
@@ -72,7 +76,8 @@ export async function installDependencySet(options: StageOptions): Promise<strin
   const env = runtimeEnv(runtimeDir);
   if (options.caFile) env.NODE_EXTRA_CA_CERTS = options.caFile;
   const args = ['ci', '--omit=dev', '--engine-strict', '--no-audit', '--no-fund', '--ignore-scripts'];
-  if (options.offline) args.push('--offline');
+  if (options.offline && !options.npmRegistry) args.push('--offline');
+  if (options.npmRegistry) args.push('--registry', options.npmRegistry);
   await withRetries(`npm ci for node${options.major}`, options.offline ? 0 : options.retries ?? 2, options.retryDelaySeconds ?? 5, log, async () => {
     const result = await run(join(runtimeDir, 'bin', 'npm'), args, { cwd: work, env });
     if (result.code !== 0) {
@@ -87,12 +92,13 @@ export async function installDependencySet(options: StageOptions): Promise<strin
 }
 
 /** The bundler's own dependency (esbuild), installed from its lockfile once. */
-export async function ensureBundler(options: Pick<StageOptions, 'offline' | 'caFile'> = {}): Promise<void> {
+export async function ensureBundler(options: Pick<StageOptions, 'offline' | 'caFile' | 'npmRegistry'> = {}): Promise<void> {
   const dir = join(REPO, 'tools', 'bundle');
   if (existsSync(join(dir, 'node_modules', 'esbuild'))) return;
   const env = { ...process.env };
   if (options.caFile) env.NODE_EXTRA_CA_CERTS = options.caFile;
-  const result = await run('npm', ['ci', '--no-audit', '--no-fund', ...(options.offline ? ['--offline'] : [])], { cwd: dir, env });
+  const source = options.npmRegistry ? ['--registry', options.npmRegistry] : options.offline ? ['--offline'] : [];
+  const result = await run('npm', ['ci', '--no-audit', '--no-fund', ...source], { cwd: dir, env });
   if (result.code !== 0) throw new Error(`installing the bundler (tools/bundle) failed:\n${result.output.slice(-2000)}`);
 }
 
@@ -100,7 +106,7 @@ export async function stageMajor(options: StageOptions): Promise<string> {
   versionEntryFor(options.major);
   const deps = await installDependencySet(options);
   await ensureBundler(options);
-  const result = await run(process.execPath, [join(REPO, 'tools/bundle/bundle.mjs'), '--major', String(options.major), '--deps', deps, '--out', options.outDir]);
+  const result = await run(process.execPath, [join(REPO, 'tools/bundle/bundle.mjs'), '--major', String(options.major), '--deps', deps, '--out', options.outDir, ...(options.sbomFile ? ['--sbom', options.sbomFile] : [])]);
   if (result.code !== 0) throw new Error(`bundling node${options.major} failed:\n${result.output.slice(-3000)}`);
   options.log?.(result.output.trim());
   return options.outDir;

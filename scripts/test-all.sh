@@ -3,6 +3,10 @@
 # share the 2 cores with image builds), then one closing line with the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# What the suite needs, made first when missing (each step is idempotent and
+# quick when nothing is missing; a step that cannot do its part says what is missing).
+[ -x node_modules/.bin/vitest ] || npm ci --no-audit --no-fund
+bash scripts/setup.sh || { echo "npm test: the set-up failed (above): the tests need it"; exit 1; }
 results=.test-results
 rm -rf "$results" && mkdir -p "$results"
 status=0

@@ -21,21 +21,32 @@ import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
+import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
 import { createOtlpExporter } from './otlp-exporters';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
 import { createLoggerProvider } from './logs/log-export';
-import { loadInstrumentations } from './instrumentations/load';
-import { hookedModuleNames, registerEsmLoader } from './esm-loader';
+import { loadInstrumentations, type Activation } from './instrumentations/load';
+import type { RegisterHooks } from './instrumentations/lazy-activation';
+import { shortenUnsampledRequests } from './instrumentations/unsampled-requests';
+import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
+import { collectorAnswers } from './collector-probe';
 
 function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
   if (config.traces.exporter === 'none') return undefined;
   if (config.traces.exporter === 'console') return sdk.consoleSpanExporter();
   const target = config.traces.otlp;
-  const exporter = createOtlpExporter<SpanExporter>('traces', target);
+  const exporter = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
   return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
+}
+
+/** Where a short-lived process sends what it recorded (spans first, else log records); undefined: nowhere remote. */
+function exitDestination(config: DistributionConfig): string | undefined {
+  if (config.traces.exporter === 'otlp') return config.traces.otlp.url;
+  if (config.logs.exporter === 'otlp') return config.logs.otlp.url;
+  return undefined;
 }
 
 const NO_EXPORT: SpanProcessor = {
@@ -57,7 +68,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('info', 'OTEL_SDK_DISABLED=true: telemetry is off');
     return;
   }
-  diag.setLogger(sdkDiagLogger(diagnostics), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
+  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
@@ -79,40 +91,66 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const exportProcessor = exporter
     ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
     : NO_EXPORT;
+  const policy = samplingPolicy(config);
   const tracerProvider = sdk.createTracerProvider({
     resource,
-    sampler: new CustomSampler(samplingPolicy(config), config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
+    sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
   trace.setGlobalTracerProvider(tracerProvider);
 
   const loggerProvider = createLoggerProvider(config.logs, resource, sdk);
   if (loggerProvider) sdk.setGlobalLoggerProvider(loggerProvider);
 
-  // ESM imports bypass require(), so an ESM app gets every instrumentation at
-  // once and the loader hook; a CommonJS app gets each on first require.
+  // ESM imports bypass require(): an ESM app gets the loader hook, and each
+  // instrumentation on first resolve where in-thread module hooks see imports,
+  // else all at once. A CommonJS app gets each on first require.
   const esmApp = wantsEsmHook(config.esmHook, process.argv[1]);
+  let registerHooks: RegisterHooks | undefined;
+  try {
+    registerHooks = esmApp ? inThreadModuleHooks(__dirname) : undefined;
+  } catch (error) {
+    diagnostics.log('warn', `in-thread module hooks are not usable, the ESM loader thread is used: ${describeError(error)}`);
+  }
+  const activation: Activation = !esmApp ? { on: 'require' } : registerHooks ? { on: 'resolve', registerHooks } : { on: 'start' };
   const instrumentations = loadInstrumentations(
     config.instrumentations,
-    esmApp,
+    activation,
     (instrumentation) =>
       registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]),
     diagnostics,
+    (name, instrumentation) => {
+      if (name === 'http') shortenUnsampledRequests(instrumentation, policy);
+    },
   );
 
   // After the instrumentations exist (their hooks tell which modules to wrap),
   // before the app's first import.
   let esm = 'not needed (CommonJS entry)';
   try {
-    if (esmApp) esm = registerEsmLoader(__dirname, hookedModuleNames(instrumentations.started as never));
+    if (esmApp) esm = registerEsmLoader(__dirname, [...hookedModuleNames(instrumentations.started as never), ...instrumentations.deferredModules], registerHooks !== undefined);
   } catch (error) {
     esm = 'failed';
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
   }
 
+  const destination = exitDestination(config);
   installShutdownHooks(
-    async () => {
-      await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
+    {
+      everything: async () => {
+        await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
+      },
+      // One after the other: sending spans may load the exporter, whose
+      // require('http') activates an instrumentation that asks for a logger.
+      recorded: async () => {
+        await tracerProvider.shutdown();
+        await loggerProvider?.shutdown();
+      },
+      collectorAnswers: () => (destination === undefined ? Promise.resolve(true) : collectorAnswers(destination, config.exitAnswerTimeoutMs)),
+      abandon: () => {
+        if (exporter instanceof GuardedSpanExporter) exporter.abandon(`the collector's address refused or stayed silent for CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS=${config.exitAnswerTimeoutMs}`);
+      },
     },
     config.shutdownTimeoutMs,
     diagnostics,

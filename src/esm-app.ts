@@ -1,7 +1,8 @@
 /**
- * Whether the app's entry is an ES module. Registering the ESM loader starts
- * a loader thread that the main thread waits for (~90 ms measured on Node 20),
- * so it is registered only for ESM apps unless CUSTOM_OTEL_ESM_HOOK says otherwise.
+ * Whether the app's entry is an ES module. The ESM loader hook costs start-up
+ * time (on runtimes without usable in-thread hooks it starts a loader thread
+ * that the main thread waits for, ~90 ms measured on Node 20), so it is
+ * registered only for ESM apps unless CUSTOM_OTEL_ESM_HOOK says otherwise.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';

@@ -23,10 +23,15 @@ export function kindOfMessage(text: string): string {
   return text.replace(/\d+/g, '#').slice(0, 60);
 }
 
-export function sdkDiagLogger(out: Diagnostics): DiagLogger {
+// The SDK reads some variables again; one we already warned about is told once, by us.
+const SDK_BAD_VARIABLE = /^Unknown value .* for ([A-Z0-9_]+),/;
+
+export function sdkDiagLogger(out: Diagnostics, warnedVariables: ReadonlySet<string> = new Set()): DiagLogger {
   const forward = (level: 'error' | 'warn' | 'info' | 'debug') => (message: unknown, ...args: unknown[]) => {
     try {
       if (args.some((arg) => out.wasReported(arg)) || out.wasReported(message)) return;
+      const variable = typeof message === 'string' ? SDK_BAD_VARIABLE.exec(message)?.[1] : undefined;
+      if (variable !== undefined && warnedVariables.has(variable)) return;
       const text = [message, ...args].map((part) => (typeof part === 'string' ? part : describeError(part))).join(' ');
       if (level === 'error' || level === 'warn') out.once(`sdk:${kindOfMessage(text)}`, level, text);
       else out.log(level, text);

@@ -3,11 +3,14 @@
  * registry-mirror prefix (`--registry mirror/`) resolves to the same images
  * for users who pull instead of building them here.
  */
+import { versionEntryFor } from '../versions';
+
 export const DEBIAN_IMAGE = 'debian:bookworm-slim';
 export const BUSYBOX_IMAGE = 'busybox:stable';
 
+/** A major's Node base image: its one spelling is "baseImage" in node-versions/versions.json. */
 export function nodeImageName(major: number): string {
-  return `node:${major}-bookworm-slim`;
+  return versionEntryFor(major).baseImage;
 }
 
 /**

@@ -10,7 +10,7 @@
  * Usage (through base-images.sh, which serialises concurrent runs):
  *   scripts/docker/base-images.sh [major...]   (default: every major in node-versions/versions.json)
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readVersions } from '../versions';
@@ -85,20 +85,30 @@ function makeNodeImage(major: number): void {
   if (!version.startsWith(`${major}.`)) {
     throw new Error(`the Node runtime in ${runtime} is ${version}, not Node ${major}`);
   }
-  run(
-    'docker',
-    [
-      'build',
-      '--network', 'host',
-      '--progress', 'plain',
-      '--build-context', `node-runtime=${runtime}`,
-      '--build-arg', `NODE_VERSION=${version}`,
-      '--label', LOCAL_LABEL,
-      '--tag', nodeImageName(major),
-      join(here, 'node-image'),
-    ],
-    { env: { ...process.env, DOCKER_BUILDKIT: '1' } },
-  );
+  // BuildKit re-sends only the files of a context directory whose size or
+  // mtime changed since its last transfer from that path; npm's files all
+  // carry the same fixed mtime, so a runtime rebuilt in place with another
+  // npm would reach the image as a mix of both. A fresh copy is sent whole.
+  const context = mkdtempSync(join(tmpdir(), `custom-otel-node${major}-runtime-`));
+  try {
+    cpSync(runtime, context, { recursive: true, verbatimSymlinks: true });
+    run(
+      'docker',
+      [
+        'build',
+        '--network', 'host',
+        '--progress', 'plain',
+        '--build-context', `node-runtime=${context}`,
+        '--build-arg', `NODE_VERSION=${version}`,
+        '--label', LOCAL_LABEL,
+        '--tag', nodeImageName(major),
+        join(here, 'node-image'),
+      ],
+      { env: { ...process.env, DOCKER_BUILDKIT: '1' } },
+    );
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
 }
 
 function ensureImage(image: string, make: () => void): void {

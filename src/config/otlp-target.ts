@@ -1,5 +1,6 @@
 import { listSome, Prose, type EnvReader } from './env-reader';
 import { OTLP_COMPRESSION, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT } from './otlp-settings';
+import { readSetting, type OneOfSetting } from './setting';
 
 export type OtlpProtocol = 'grpc' | 'http/protobuf';
 export type Signal = 'traces' | 'metrics' | 'logs';
@@ -83,4 +84,14 @@ function validUrl(env: EnvReader, name: string, value: string, generalFallback: 
   }
   env.invalid(name, 'expected an http:// or https:// URL', new Prose(generalFallback ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : 'the default endpoint'));
   return undefined;
+}
+
+/** A signal's exporter choice and where its OTLP exporter sends. */
+export interface SignalSettings<T extends string> {
+  exporter: T;
+  otlp: OtlpTarget;
+}
+
+export function readSignalSettings<T extends string>(read: EnvReader, exporter: OneOfSetting<T>, signal: Signal): SignalSettings<T> {
+  return { exporter: readSetting(read, exporter), otlp: readOtlpTarget(read, signal) };
 }

@@ -20,27 +20,27 @@ export interface LazyEntry<T> {
   value: T;
 }
 
-/**
- * Calls `activate` for an entry once, the first time one of its modules is
- * required. Returns a function that removes the hook (also removed once
- * nothing is pending).
- */
-export function activateOnFirstRequire<T>(entries: ReadonlyArray<LazyEntry<T>>, activate: (value: T) => void): () => void {
+/** Entries waiting for their modules; `take` activates those waiting for a request's package, once each. */
+export interface PendingActivations {
+  readonly size: number;
+  /** Whether anything was activated for this request. */
+  take(request: string): boolean;
+}
+
+export function pendingActivations<T>(entries: ReadonlyArray<LazyEntry<T>>, activate: (value: T) => void): PendingActivations {
   const pending = new Map<string, Array<LazyEntry<T>>>();
   for (const entry of entries) {
     for (const name of entry.modules) pending.set(name, [...(pending.get(name) ?? []), entry]);
   }
-  const proto = Module.prototype as unknown as { require: (this: unknown, id: string) => unknown };
-  const next = proto.require;
   const activated = new Set<LazyEntry<T>>();
-  const remove = () => {
-    if (proto.require === hook) proto.require = next;
-  };
-  const hook = function (this: unknown, id: string): unknown {
-    const name = typeof id === 'string' ? packageOf(id) : undefined;
-    const waiting = name === undefined ? undefined : pending.get(name);
-    if (waiting) {
-      const outermost = proto.require;
+  return {
+    get size() {
+      return pending.size;
+    },
+    take(request) {
+      const name = typeof request === 'string' ? packageOf(request) : undefined;
+      const waiting = name === undefined ? undefined : pending.get(name);
+      if (!waiting) return false;
       for (const entry of waiting) {
         if (activated.has(entry)) continue;
         activated.add(entry);
@@ -48,6 +48,25 @@ export function activateOnFirstRequire<T>(entries: ReadonlyArray<LazyEntry<T>>, 
         activate(entry.value);
       }
       pending.delete(name!);
+      return true;
+    },
+  };
+}
+
+/**
+ * Calls `activate` for an entry once, the first time one of its modules is
+ * required. Returns a function that removes the hook (also removed once
+ * nothing is pending).
+ */
+export function activateOnFirstRequire<T>(entries: ReadonlyArray<LazyEntry<T>>, activate: (value: T) => void, pending = pendingActivations(entries, activate)): () => void {
+  const proto = Module.prototype as unknown as { require: (this: unknown, id: string) => unknown };
+  const next = proto.require;
+  const remove = () => {
+    if (proto.require === hook) proto.require = next;
+  };
+  const hook = function (this: unknown, id: string): unknown {
+    const outermost = proto.require;
+    if (pending.take(id)) {
       if (pending.size === 0) remove();
       // A require hook installed by what was just activated wraps this one:
       // go through it, so it sees this very load.
@@ -57,4 +76,29 @@ export function activateOnFirstRequire<T>(entries: ReadonlyArray<LazyEntry<T>>, 
   };
   if (pending.size > 0) proto.require = hook;
   return remove;
+}
+
+type ResolveHook = (specifier: string, context: unknown, nextResolve: (specifier: string, context: unknown) => unknown) => unknown;
+export type RegisterHooks = (hooks: { resolve: ResolveHook }) => { deregister?: () => void };
+
+/**
+ * The same for `import` as well as `require`, through an in-thread resolve
+ * hook (module.registerHooks): an ES-module app's imports bypass
+ * Module.prototype.require. The entry is activated before its module is
+ * loaded, so the ESM loader hook wraps it and the require hook sees it.
+ */
+export function activateOnFirstResolve<T>(entries: ReadonlyArray<LazyEntry<T>>, activate: (value: T) => void, registerHooks: RegisterHooks): () => void {
+  const pending = pendingActivations(entries, activate);
+  if (pending.size === 0) return () => undefined;
+  const removeRequireHook = activateOnFirstRequire(entries, activate, pending);
+  const handle = registerHooks({
+    resolve(specifier, context, nextResolve) {
+      pending.take(specifier);
+      return nextResolve(specifier, context);
+    },
+  });
+  return () => {
+    removeRequireHook();
+    handle.deregister?.();
+  };
 }

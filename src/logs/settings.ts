@@ -1,16 +1,11 @@
 import type { EnvReader } from '../config/env-reader';
-import { readOtlpTarget, type OtlpTarget } from '../config/otlp-target';
-import { oneOfSetting, readSetting } from '../config/setting';
+import { readSignalSettings, type SignalSettings } from '../config/otlp-target';
+import { oneOfSetting } from '../config/setting';
 
 export const LOGS_EXPORTER = oneOfSetting('OTEL_LOGS_EXPORTER', ['otlp', 'console', 'none'] as const, 'otlp', { doc: 'where log records (from the logging libraries instrumented) go' });
 
 export const LOGS_SETTINGS = [LOGS_EXPORTER];
 
-export interface LogsSettings {
-  exporter: (typeof LOGS_EXPORTER.allowed)[number];
-  otlp: OtlpTarget;
-}
+export type LogsSettings = SignalSettings<(typeof LOGS_EXPORTER.allowed)[number]>;
 
-export function readLogsSettings(read: EnvReader): LogsSettings {
-  return { exporter: readSetting(read, LOGS_EXPORTER), otlp: readOtlpTarget(read, 'logs') };
-}
+export const readLogsSettings = (read: EnvReader): LogsSettings => readSignalSettings(read, LOGS_EXPORTER, 'logs');

@@ -14,6 +14,9 @@ const SUCCESS = 0;
 const FAILED = 1;
 
 export class GuardedSpanExporter implements SpanExporter {
+  /** Spans handed to the inner exporter and not answered yet. */
+  private unanswered = 0;
+
   constructor(
     private readonly inner: SpanExporter,
     private readonly destination: string,
@@ -23,9 +26,11 @@ export class GuardedSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     let settled = false;
+    this.unanswered += spans.length;
     const settle = (result: ExportResult) => {
       if (settled) return;
       settled = true;
+      this.unanswered -= spans.length;
       clearTimeout(timer);
       if (result.code !== SUCCESS) {
         this.diagnostics.markReported(result.error);
@@ -46,6 +51,14 @@ export class GuardedSpanExporter implements SpanExporter {
     } catch (error) {
       settle({ code: FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
+  }
+
+  /** The process exits without waiting for the collector: what it has not answered is lost. */
+  abandon(reason: string): void {
+    if (this.unanswered === 0) return;
+    this.diagnostics.once('export.abandoned', 'warn', `exiting without the answer to an export to ${this.destination}: ${reason} (lost spans are counted)`);
+    this.diagnostics.count('spans not exported', this.unanswered);
+    this.unanswered = 0;
   }
 
   async shutdown(): Promise<void> {

@@ -1,16 +1,36 @@
 import type { EnvReader } from '../config/env-reader';
-import { readOtlpTarget, type OtlpTarget } from '../config/otlp-target';
-import { oneOfSetting, readSetting } from '../config/setting';
+import { readSignalSettings, type SignalSettings } from '../config/otlp-target';
+import { numberSetting, oneOfSetting, readSetting } from '../config/setting';
 
 export const TRACES_EXPORTER = oneOfSetting('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'] as const, 'otlp', { doc: 'where spans go' });
+// Upstream keeps values of any length; one bulk INSERT statement or payload
+// attribute of megabytes would then make the whole batch too large to send.
+export const ATTRIBUTE_VALUE_LENGTH_LIMIT = numberSetting('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 64 * 1024, { min: 0, max: 1024 ** 3 }, {
+  doc: 'longest string attribute value kept, longer ones are cut (upstream: no limit)',
+});
+export const SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT = numberSetting('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 64 * 1024, { min: 0, max: 1024 ** 3 }, {
+  doc: 'the same for span attributes; wins over `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, which is its default when set',
+});
+// Below the 4 MiB a collector's gRPC receiver accepts by default, with room for the envelope.
+export const EXPORT_MAX_BYTES = numberSetting('CUSTOM_OTEL_EXPORT_MAX_BYTES', 3 * 1024 * 1024, { min: 64 * 1024, max: 1024 ** 3 }, {
+  doc: 'largest span export request: a batch is split below it, a span larger on its own is dropped and counted (a collector\'s gRPC receiver takes 4 MiB by default)',
+});
 
-export const TRACES_SETTINGS = [TRACES_EXPORTER];
+export const TRACES_SETTINGS = [TRACES_EXPORTER, ATTRIBUTE_VALUE_LENGTH_LIMIT, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, EXPORT_MAX_BYTES];
 
-export interface TracesSettings {
-  exporter: (typeof TRACES_EXPORTER.allowed)[number];
-  otlp: OtlpTarget;
+export interface TracesSettings extends SignalSettings<(typeof TRACES_EXPORTER.allowed)[number]> {
+  /** Longest string attribute value kept on a span (the SDK cuts longer ones). */
+  attributeValueLengthLimit: number;
+  /** Largest export request sent: batches are split below it, a span alone above it is dropped. */
+  exportMaxBytes: number;
 }
 
 export function readTracesSettings(read: EnvReader): TracesSettings {
-  return { exporter: readSetting(read, TRACES_EXPORTER), otlp: readOtlpTarget(read, 'traces') };
+  // The span-specific limit wins over the general one (as the specification says).
+  const generalLimit = readSetting(read, ATTRIBUTE_VALUE_LENGTH_LIMIT);
+  return {
+    ...readSignalSettings(read, TRACES_EXPORTER, 'traces'),
+    attributeValueLengthLimit: readSetting(read, { ...SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, default: generalLimit }),
+    exportMaxBytes: readSetting(read, EXPORT_MAX_BYTES),
+  };
 }

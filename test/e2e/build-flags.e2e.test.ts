@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BUILD_SCRIPT, declaredFlags, describeRun, parseSummaryTable, runBuildScript } from './support/build-script';
+import { OPTIONS_SOURCE, declaredFlags, describeRun, parseSummaryTable, runBuildScript } from './support/build-script';
 import { contentFingerprint, entriesUnder, readDirectoryEntries } from './support/directory-entries';
 import { docker, freePort, runCommand, startFlakyRegistry, startRegistry, type FlakyRegistry, type Registry } from './support/docker';
 import { IMAGE_TREE_ROOT } from './support/image-filesystem-policy';
@@ -27,8 +27,8 @@ describe('--help', () => {
   it('exits 0 and documents every flag the script accepts', async () => {
     const run = await runBuildScript(['--help'], 60_000);
     expect(run.exitCode, describeRun(run)).toBe(0);
-    const fromSource = declaredFlags(readFileSync(BUILD_SCRIPT, 'utf8'));
-    const required = ['versions', 'offline', 'registry', 'retries', 'retry-delay', 'image', 'tag', 'push', 'parallel', 'ca-file', 'dry-run', 'stage-only', 'out', 'help'];
+    const fromSource = declaredFlags(readFileSync(OPTIONS_SOURCE, 'utf8'));
+    const required = ['versions', 'offline', 'registry', 'npm-registry', 'prefetch', 'platform', 'retries', 'retry-delay', 'image', 'tag', 'push', 'parallel', 'ca-file', 'dry-run', 'stage-only', 'out', 'help'];
     expect(fromSource).toEqual(expect.arrayContaining(required));
     for (const flag of new Set([...required, ...fromSource])) {
       expect(run.stdout, `--${flag} in the help`).toMatch(new RegExp(`^\\s+(-\\w, )?--${flag}\\b.*\\S`, 'm'));
@@ -39,7 +39,7 @@ describe('--help', () => {
 describe('--dry-run', () => {
   it('prints the docker commands of a build and push, and runs none of them', async () => {
     const image = `custom-otel-e2e/dry-run-${runId}`;
-    const run = await runBuildScript(['--versions', '18,22', '--dry-run', '--push', '--image', image], 120_000);
+    const run = await runBuildScript(['--versions', '18,22', '--dry-run', '--push', '--platform', 'linux/amd64', '--image', image], 120_000);
     expect(run.exitCode, describeRun(run)).toBe(0);
     for (const major of [18, 22]) {
       const reference = `${image}:${packageVersion()}-node${major}`;
@@ -116,10 +116,10 @@ describe('--registry, --push and --retries against local registries', () => {
     const repository = `${registry.host}/${IMAGE_REPOSITORY}`;
     const reference = `${repository}:${packageVersion()}-node18`;
     madeImages.push(reference, `${repository}:${packageVersion()}`);
-    const run = await runBuildScript(['--versions', '18', '--registry', registry.host, '--push', '--image', repository, '--retries', '0']);
+    const run = await runBuildScript(['--versions', '18', '--registry', registry.host, '--push', '--platform', 'linux/amd64', '--image', repository, '--retries', '0']);
     expect(run.exitCode, describeRun(run)).toBe(0);
     for (const base of bases) expect(run.stdout).toContain(`$ docker pull ${registry.host}/${base}`);
-    expect(run.stdout).toContain(`--build-arg REGISTRY=${registry.host}/`);
+    expect(run.stdout).toContain(`--build-arg NODE_IMAGE=${registry.host}/node:18-bookworm-slim`);
     expect(run.stdout).toContain(`$ docker push ${reference}`);
     expect(parseSummaryTable(run.stdout)?.map((row) => [row.reference, row.result])).toEqual([[reference, 'ok']]);
 

@@ -139,16 +139,17 @@ describe('container spec to docker run arguments', () => {
 
 describe('build script output', () => {
   it('parses the summary table', () => {
-    const output = 'noise\n| major | image:tag | size   | files | seconds | result |\n| 18    | img:1-node18 | 3.4 MB | 10 | 18.3 | ok |\n| 20 | img:1-node20 | - | - | 1.0 | FAILED: boom |\n';
+    const output =
+      'noise\n| major | image:tag | size   | files | seconds | result | sbom | platforms |\n| 18    | img:1-node18 | 3.4 MB | 10 | 18.3 | ok | /sbom/a.json | linux/amd64 |\n| 20 | img:1-node20 | - | - | 1.0 | FAILED: boom | - | - |\n';
     expect(parseSummaryTable(output)).toEqual([
-      { major: 18, reference: 'img:1-node18', size: '3.4 MB', files: '10', seconds: '18.3', result: 'ok' },
-      { major: 20, reference: 'img:1-node20', size: '-', files: '-', seconds: '1.0', result: 'FAILED: boom' },
+      { major: 18, reference: 'img:1-node18', size: '3.4 MB', files: '10', seconds: '18.3', result: 'ok', sbom: '/sbom/a.json', platforms: 'linux/amd64' },
+      { major: 20, reference: 'img:1-node20', size: '-', files: '-', seconds: '1.0', result: 'FAILED: boom', sbom: '-', platforms: '-' },
     ]);
     expect(parseSummaryTable('no table')).toBeUndefined();
   });
 
-  it('reads the flags build-multi-version.ts declares', () => {
-    const flags = declaredFlags(readFileSync(join(REPO_ROOT, 'build-multi-version.ts'), 'utf8'));
+  it('reads the flags build-multi-version declares', () => {
+    const flags = declaredFlags(readFileSync(join(REPO_ROOT, 'scripts/build/options.ts'), 'utf8'));
     expect(flags).toEqual(expect.arrayContaining(['versions', 'retry-delay', 'help']));
   });
 });

@@ -13,6 +13,7 @@ import { runCommand } from './support/docker';
 import { contentFingerprint, entriesUnder, readDirectoryEntries } from './support/directory-entries';
 import {
   COPY_TOOL,
+  SBOM_FILE,
   IMAGE_TREE_ROOT,
   isImageOwn,
   nonEmptyRuntimeEntries,
@@ -45,7 +46,7 @@ describe('./build-multi-version.ts --versions 18,20,22 --offline', () => {
 
   it('writes k8s/generated/instrumentations.yaml with one Instrumentation per built image', () => {
     expect(built.generatedWrittenByBuild, 'k8s/generated/instrumentations.yaml was not (re)written by the build').toBe(true);
-    expect(built.build.stdout).toContain('wrote k8s/generated/instrumentations.yaml (4 Instrumentations)');
+    expect(built.build.stdout).toContain('wrote k8s/generated/instrumentations.yaml (4 Instrumentations, by tag, not pushed)');
     const documents = parseAllDocuments(built.generatedInstrumentations ?? '').map((d) => d.toJS() as Record<string, any>).filter(Boolean);
     expect(documents).toHaveLength(4);
     // The universal image's first, then one per major.
@@ -77,11 +78,12 @@ describe.each(E2E_MAJORS)('image of Node %i', (major) => {
     expect(facts.cmd).toBeNull();
   });
 
-  it('holds only /autoinstrumentation and bin/cp, besides the empty entries the engine adds to every container', () => {
+  it('holds only /autoinstrumentation, bin/cp and the SBOM beside them, besides the empty entries the engine adds to every container', () => {
     expect(unexpectedEntries(filesystem)).toEqual([]);
     expect(nonEmptyRuntimeEntries(filesystem)).toEqual([]);
     const own = filesystem.filter((e) => isImageOwn(e.path)).map((e) => e.path);
     expect(own).toContain(COPY_TOOL);
+    expect(own).toContain(SBOM_FILE);
     expect(own).toContain(`${IMAGE_TREE_ROOT}/autoinstrumentation.js`);
   });
 
@@ -119,5 +121,14 @@ describe.each(E2E_MAJORS)('image of Node %i', (major) => {
     expect(staged.length, 'the staged tree is empty').toBeGreaterThan(0);
     const inImage = entriesUnder(filesystem, IMAGE_TREE_ROOT);
     expect(contentFingerprint(inImage)).toEqual(contentFingerprint(staged));
+  });
+
+  it('carries at /sbom the SBOM --stage-only writes beside the tree, byte for byte, and the summary names it', () => {
+    const sbom = filesystem.find((e) => e.path === SBOM_FILE);
+    expect(sbom?.type).toBe('file');
+    const staged = readDirectoryEntries(built.stageDir).find((e) => e.path === `node${major}.cdx.json`);
+    expect(staged, 'no SBOM beside the staged tree').toBeDefined();
+    expect(sbom!.sha256).toBe(staged!.sha256);
+    expect(parseSummaryTable(built.build.stdout)?.find((row) => row.major === major)?.sbom).toBe(`/${SBOM_FILE}`);
   });
 });

@@ -7,8 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { runCommand as run } from '../../scripts/child-process';
+import { REPO_ROOT } from '../../scripts/repository';
 
-const repoRoot = path.resolve(__dirname, '../..');
+const repoRoot = REPO_ROOT;
 const testAppDir = path.join(repoRoot, 'test-app');
 const mariadbPort = Number(process.env.MARIADB_PORT ?? 3306);
 const dbEnv = {
@@ -20,37 +22,6 @@ const dbEnv = {
 };
 
 // ---- process helpers (kept here: test/support/ belongs to someone else) ----
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
-
-/** Runs a command to completion; never rejects, so callers can report its output. */
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Finished> {
-  return new Promise((resolve) => {
-    const startedAt = Date.now();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      stderr += `\n[test: killed after ${options.timeoutMs} ms]`;
-      child.kill('SIGKILL');
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      stderr += `\n[test: could not run ${command}: ${error.message}]`;
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - startedAt });
-    });
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -139,8 +110,8 @@ async function ensureTestAppDependencies() {
   if (upToDate) return;
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = await run(npm, ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: testAppDir, timeoutMs: 5 * 60000 });
-  if (result.code !== 0) {
-    throw new Error(`test-app/node_modules is missing or out of date and "npm ci" in test-app failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  if (result.exitCode !== 0) {
+    throw new Error(`test-app/node_modules is missing or out of date and "npm ci" in test-app failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
   }
 }
 
@@ -148,9 +119,9 @@ async function ensureMariaDb() {
   if (await canConnect(mariadbPort)) return;
   const script = path.join(repoRoot, 'scripts/mariadb.sh');
   const result = await run('bash', [script], { timeoutMs: 9 * 60000 });
-  if (result.code !== 0 || !(await canConnect(mariadbPort))) {
+  if (result.exitCode !== 0 || !(await canConnect(mariadbPort))) {
     throw new Error(
-      `MariaDB is needed on 127.0.0.1:${mariadbPort}; nothing answered there and scripts/mariadb.sh could not start it (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+      `MariaDB is needed on 127.0.0.1:${mariadbPort}; nothing answered there and scripts/mariadb.sh could not start it (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`,
     );
   }
 }
@@ -289,7 +260,7 @@ describe.each([
       timeoutMs: 20000,
     });
     const stderrLines = result.stderr.trim().split('\n');
-    expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
+    expect(result.exitCode, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
     expect(stderrLines).toHaveLength(1);
     expect(stderrLines[0]).toContain(`database unreachable at 127.0.0.1:${closedPort}`);
     expect(stderrLines[0]).toContain('ECONNREFUSED');

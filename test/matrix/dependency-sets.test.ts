@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SINGLE_COPY_PACKAGES,
@@ -21,9 +19,11 @@ import {
   verifyDependencySet,
 } from '../../scripts/node-runtimes';
 import { parseVersions, readVersions, versionEntryFor, type VersionEntry } from '../../scripts/versions';
+import { runCommand } from '../../scripts/child-process';
+import { REPO_ROOT } from '../../scripts/repository';
 
-const run = promisify(execFile);
-const REPO = join(__dirname, '..', '..');
+const run = runCommand;
+const REPO = REPO_ROOT;
 const MAJORS = readVersions().map((entry) => entry.major);
 
 interface Manifest {

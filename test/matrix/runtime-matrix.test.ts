@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readVersions, type VersionEntry } from '../../scripts/versions';
 import { ensureBareNodeRuntime, ensureNodeRuntime, resolveNodeVersion } from '../../scripts/node-runtimes';
 import { REPO, stageMajor } from '../../scripts/stage';
-import { assembleUniversalTree } from '../../scripts/universal';
+import { assembleUniversalTree } from '../../scripts/build/universal';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp } from '../support/app-process';
 

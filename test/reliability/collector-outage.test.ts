@@ -30,13 +30,15 @@ const DELAY_MS = 10_000;
 // the uninstrumented app's p50 moved by 0.2 ms between phases, ours did not).
 // Telemetry work stalling the app's event loop is what would hurt it; the
 // bound catches a real stall (a synchronous wait on the network, an encoder
-// blocking for a whole queue), far above a busy core's jitter (tens of ms).
-const STALL_LIMIT_MS = 1000;
+// blocking for a whole queue). A starved machine stretches the instrumented
+// app's longest delay more (it needs more CPU per request and falls behind):
+// 786 ms over the uninstrumented app's with the load average at 10 on 2 cores.
+const STALL_LIMIT_MS = 2000;
 // The export queue holds at most 2,048 spans, so memory stays bounded by
 // design; RSS also follows the GC's mood and the backlog of a starved app
-// (2 to 19 MiB in quiet runs, 35 with the machine's load at 6 on 2 cores), so
-// the bound catches growth without end, not noise.
-const RSS_GROWTH_LIMIT_MIB = 64;
+// (2 to 19 MiB in quiet runs, 35 and 44 with the machine's load average at 6
+// and 10 on 2 cores), so the bound catches growth without end, not noise.
+const RSS_GROWTH_LIMIT_MIB = 96;
 // A request fails when it errs or is not 2xx. Slow answers on a starved
 // machine are latency (reported); only one never answered is a failure.
 const REQUEST_TIMEOUT_MS = 30_000;

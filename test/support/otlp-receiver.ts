@@ -36,10 +36,16 @@ export interface ReceivedSpan {
   name: string;
   kind: string;
   status: { code: string; message?: string };
+  /** End − start, as the exporter sent them. */
+  durationMs: number;
   attributes: Attributes;
   events: Array<{ name: string; attributes: Attributes }>;
   resource: Attributes;
   scope: string;
+  scopeVersion: string;
+  /** Nanoseconds since the epoch, as decimal text (they pass 2^53). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
 }
 export interface ReceivedLog {
   body: unknown;
@@ -102,7 +108,7 @@ export class OtlpReceiver {
   /** Export calls that arrived over gRPC, answered or not. */
   readonly calls: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
   behaviour: Behaviour = { kind: 'accept' };
-  private grpcServer = new grpc.Server();
+  private grpcServer: grpc.Server;
   private httpServer: Server | undefined;
   grpcPort = 0;
   httpPort = 0;
@@ -114,8 +120,13 @@ export class OtlpReceiver {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
-  static async start(options: { grpcPort?: number; http?: boolean; credentials?: grpc.ServerCredentials } = {}): Promise<OtlpReceiver> {
-    const receiver = new OtlpReceiver();
+  /** `maxReceiveMessageBytes`: larger requests are rejected (RESOURCE_EXHAUSTED), as a collector does above 4 MiB by default. */
+  constructor(maxReceiveMessageBytes = 4 * 1024 * 1024) {
+    this.grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': maxReceiveMessageBytes });
+  }
+
+  static async start(options: { grpcPort?: number; http?: boolean; credentials?: grpc.ServerCredentials; maxReceiveMessageBytes?: number } = {}): Promise<OtlpReceiver> {
+    const receiver = new OtlpReceiver(options.maxReceiveMessageBytes);
     await receiver.listen(options.grpcPort ?? 0, options.credentials ?? grpc.ServerCredentials.createInsecure());
     if (options.http) await receiver.listenHttp();
     return receiver;
@@ -188,6 +199,7 @@ export class OtlpReceiver {
         const resource = plainAttributes((rs.resource as { attributes?: KeyValue[] } | undefined)?.attributes);
         for (const ss of (rs.scopeSpans as Array<Record<string, unknown>>) ?? []) {
           const scope = (ss.scope as { name?: string } | undefined)?.name ?? '';
+          const scopeVersion = (ss.scope as { version?: string } | undefined)?.version ?? '';
           for (const span of (ss.spans as Array<Record<string, any>>) ?? []) {
             this.spans.push({
               traceId: hex(span.traceId),
@@ -196,10 +208,14 @@ export class OtlpReceiver {
               name: span.name,
               kind: SPAN_KINDS[span.kind ?? 0] ?? String(span.kind),
               status: { code: STATUS_CODES[span.status?.code ?? 0] ?? 'UNSET', message: span.status?.message },
+              durationMs: (Number(String(span.endTimeUnixNano ?? 0)) - Number(String(span.startTimeUnixNano ?? 0))) / 1e6,
               attributes: plainAttributes(span.attributes),
               events: (span.events ?? []).map((e: { name: string; attributes?: KeyValue[] }) => ({ name: e.name, attributes: plainAttributes(e.attributes) })),
               resource,
               scope,
+              scopeVersion,
+              startTimeUnixNano: String(span.startTimeUnixNano ?? 0),
+              endTimeUnixNano: String(span.endTimeUnixNano ?? 0),
             });
           }
         }

@@ -22,7 +22,7 @@ describe('parseConfig defaults', () => {
       resourceAttributes: {},
       resourceDetectors: ['env', 'host', 'os', 'process', 'container'],
       propagators: ['tracecontext', 'baggage'],
-      traces: { exporter: 'otlp', otlp: DEFAULT_OTLP },
+      traces: { exporter: 'otlp', otlp: DEFAULT_OTLP, attributeValueLengthLimit: 65_536, exportMaxBytes: 3_145_728 },
       metrics: {
         exporters: ['otlp'],
         otlp: DEFAULT_OTLP,
@@ -46,6 +46,7 @@ describe('parseConfig defaults', () => {
         requestMetrics: true,
       } satisfies DistributionConfig['processor'],
       shutdownTimeoutMs: 2000,
+      exitAnswerTimeoutMs: 150,
       esmHook: 'auto',
     } satisfies DistributionConfig);
   });
@@ -95,6 +96,10 @@ const VALID: Array<[string, string, Pick, unknown]> = [
   ['CUSTOM_OTEL_DEBUG_SPANS', '1', (c) => c.processor.debugSpans, true],
   ['CUSTOM_OTEL_REQUEST_METRICS', 'false', (c) => c.processor.requestMetrics, false],
   ['CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', '0', (c) => c.shutdownTimeoutMs, 0],
+  ['CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS', '5000', (c) => c.exitAnswerTimeoutMs, 5000],
+  ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', '4096', (c) => c.traces.attributeValueLengthLimit, 4096],
+  ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', '0', (c) => c.traces.attributeValueLengthLimit, 0],
+  ['CUSTOM_OTEL_EXPORT_MAX_BYTES', '1048576', (c) => c.traces.exportMaxBytes, 1_048_576],
   ['CUSTOM_OTEL_ESM_HOOK', 'Never', (c) => c.esmHook, 'never'],
 ];
 
@@ -123,6 +128,14 @@ describe('parseConfig reads', () => {
     expect(parseConfig({ CUSTOM_OTEL_METRICS_FILE: '/m.jsonl', OTEL_METRICS_EXPORTER: 'none' }).config.metrics.exporters).toEqual(['file']);
   });
 
+  it('takes the span attribute value limit from the span variable, else the general one, else 64 KiB', () => {
+    expect(parseConfig({}).config.traces.attributeValueLengthLimit).toBe(64 * 1024);
+    expect(parseConfig({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '200' }).config.traces.attributeValueLengthLimit).toBe(200);
+    const badSpan = parseConfig({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'x' });
+    expect(badSpan.config.traces.attributeValueLengthLimit).toBe(100);
+    expect(badSpan.warnings).toEqual(['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="x" is invalid (not a number); using 100 instead']);
+  });
+
   it('leaves the enabled instrumentations undefined (meaning the defaults) when the variable is absent', () => {
     expect(parseConfig({}).config.instrumentations.enabled).toBeUndefined();
     expect(parseConfig({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: ' ' }).config.instrumentations.enabled).toBeUndefined();
@@ -148,6 +161,10 @@ const INVALID: Array<[string, string, Pick, unknown, string | RegExp]> = [
   ['CUSTOM_OTEL_MAX_TRACES_PER_SECOND', '-5', (c) => c.sampling.maxTracesPerSecond, 0, '0'],
   ['CUSTOM_OTEL_SLOW_THRESHOLD_MS', 'fast', (c) => c.processor.slowThresholdMs, 100, '100'],
   ['CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', '120000', (c) => c.shutdownTimeoutMs, 2000, '2000'],
+  ['CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS', '0', (c) => c.exitAnswerTimeoutMs, 150, '150'],
+  ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', '-1', (c) => c.traces.attributeValueLengthLimit, 65_536, '65536'],
+  ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'big', (c) => c.traces.attributeValueLengthLimit, 65_536, '65536'],
+  ['CUSTOM_OTEL_EXPORT_MAX_BYTES', '1000', (c) => c.traces.exportMaxBytes, 3_145_728, '3145728'],
   ['CUSTOM_OTEL_SPAN_ATTRIBUTES', 'team', (c) => c.processor.spanAttributes, {}, /"?the well-formed entries only"?/],
   ['OTEL_RESOURCE_ATTRIBUTES', 'a=%ZZ,b=ok', (c) => c.resourceAttributes, { b: 'ok' }, /"?the well-formed entries only"?/],
   ['CUSTOM_OTEL_SAMPLING_RULES', '/x=2', (c) => c.sampling.rules, [], /"?no rules"?/],

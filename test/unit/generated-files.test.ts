@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { currentContent, GENERATED_FILES, replaceSection } from '../../scripts/generated/sections';
 import { renderSettingsTable } from '../../scripts/generated/settings-table';
 import { ALL_SETTINGS } from '../../src/config/all-settings';
+import { REPO_ROOT } from '../../scripts/repository';
 
-const root = join(__dirname, '../..');
+const root = REPO_ROOT;
 
 describe('generated files', () => {
   it.each(GENERATED_FILES.map((generated) => [generated.file, generated] as const))('%s is current (else: npx tsx scripts/generate.ts)', (file, generated) => {

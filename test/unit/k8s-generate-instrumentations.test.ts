@@ -8,9 +8,9 @@ import { defaultsFile, parseImageArgument, perMajorComponent, PER_MAJOR_COMPONEN
 import { defaultImage, releaseImages, UNIVERSAL } from '../../tools/k8s/built-images';
 import { readVersions } from '../../scripts/versions';
 import type { Instrumentation } from '../../tools/k8s/instrumentation-types';
-import { repoRoot } from '../../tools/k8s/repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 
-const root = repoRoot(__dirname);
+const root = REPO_ROOT;
 const documentsOf = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Instrumentation);
 
 describe('renderInstrumentations', () => {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifestText, readManifestFile } from '../../tools/k8s/manifest-documents';
 import { previewDocuments } from '../../tools/k8s/preview-report';
-import { repoRoot } from '../../tools/k8s/repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 
-const root = repoRoot(__dirname);
+const root = REPO_ROOT;
 const demo = () => [...readManifestFile(join(root, 'k8s/test-app.yaml')), ...readManifestFile(join(root, 'k8s/instrumentations/nodejs.yaml'))];
 const PER_MAJOR_20 = 'k8s/components/per-major/nodejs-20.yaml';
 

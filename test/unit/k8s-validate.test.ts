@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifestText, readManifestFile, yamlFilesUnder } from '../../tools/k8s/manifest-documents';
-import { repoRoot } from '../../tools/k8s/repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 import { indexCrds, rejectUnknownFields, type SchemaIndex } from '../../tools/k8s/validation/crd-schemas';
 import { kustomizationProblems, ManifestValidator } from '../../tools/k8s/validation/manifest-validation';
 import { OPERATOR_CRD_DIR, operatorCrdFiles } from '../../tools/k8s/validation/operator-crds';
 
 // Against the real CRDs of the operator, held in tools/k8s/operator/crds/.
 
-const root = repoRoot(__dirname);
+const root = REPO_ROOT;
 let validator: ManifestValidator;
 let schemas: SchemaIndex;
 

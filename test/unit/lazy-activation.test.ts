@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Module, { createRequire } from 'node:module';
-import { activateOnFirstRequire, packageOf } from '../../src/instrumentations/lazy-activation';
+import { activateOnFirstRequire, activateOnFirstResolve, packageOf } from '../../src/instrumentations/lazy-activation';
 
 describe('packageOf', () => {
   it.each([
@@ -64,5 +64,52 @@ describe('activateOnFirstRequire', () => {
   it('installs nothing when nothing waits', () => {
     remove = activateOnFirstRequire([], () => undefined);
     expect(proto.require).toBe(original);
+  });
+});
+
+describe('activateOnFirstResolve', () => {
+  const proto = Module.prototype as unknown as { require: (id: string) => unknown };
+  const original = proto.require;
+  afterEach(() => {
+    proto.require = original;
+  });
+
+  it('activates an entry once, when an import of one of its modules is resolved, before resolution goes on', () => {
+    const order: string[] = [];
+    let resolve: ((specifier: string, context: unknown, next: (s: string, c: unknown) => unknown) => unknown) | undefined;
+    let deregistered = false;
+    const remove = activateOnFirstResolve(
+      [
+        { modules: ['express'], value: 'express' },
+        { modules: ['pg', 'pg-pool'], value: 'pg' },
+      ],
+      (value) => order.push(`activate ${value}`),
+      (hooks) => {
+        resolve = hooks.resolve;
+        return { deregister: () => void (deregistered = true) };
+      },
+    );
+    const next = (specifier: string) => {
+      order.push(`resolve ${specifier}`);
+      return { url: `file:///${specifier}` };
+    };
+    expect(resolve!('express', {}, next)).toEqual({ url: 'file:///express' });
+    resolve!('express/lib/router/index.js', {}, next);
+    resolve!('./local.mjs', {}, next);
+    resolve!('node:pg-pool', {}, next);
+    resolve!('pg', {}, next);
+    expect(order).toEqual(['activate express', 'resolve express', 'resolve express/lib/router/index.js', 'resolve ./local.mjs', 'activate pg', 'resolve node:pg-pool', 'resolve pg']);
+    remove();
+    expect(deregistered).toBe(true);
+    expect(proto.require).toBe(original);
+  });
+
+  it('registers no hook when nothing waits', () => {
+    let registered = false;
+    activateOnFirstResolve([], () => undefined, () => {
+      registered = true;
+      return {};
+    });
+    expect(registered).toBe(false);
   });
 });

@@ -37,3 +37,13 @@ describe('SDK messages through our diagnostics', () => {
     expect(lines).toEqual(['[custom-otel] warn: telemetry error (the app is unaffected): something else']);
   });
 });
+
+describe('sdkDiagLogger and variables we already warned about', () => {
+  it('drops the SDK\'s own complaint about a variable our configuration already named, keeps others', () => {
+    const lines: string[] = [];
+    const logger = sdkDiagLogger(new Diagnostics((line) => lines.push(line)), new Set(['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT']));
+    logger.warn("Unknown value 'big' for OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, expected a number, using defaults");
+    logger.warn("Unknown value 'x' for OTEL_BSP_MAX_QUEUE_SIZE, expected a number, using defaults");
+    expect(lines).toEqual(["[custom-otel] warn: Unknown value 'x' for OTEL_BSP_MAX_QUEUE_SIZE, expected a number, using defaults"]);
+  });
+});

@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../tools/k8s/repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 
-const root = repoRoot(__dirname);
+const root = REPO_ROOT;
 const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
 // Paths of the machine the project was written on, or of folders beside the repository.
 const OUTSIDE = /(\.\.\/shared\/|\/work\/)/;

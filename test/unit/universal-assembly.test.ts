@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assembleUniversalTree, universalTag, unionRange } from '../../scripts/universal';
+import { assembleUniversalTree, universalTag, unionRange } from '../../scripts/build/universal';
 import { readVersions } from '../../scripts/versions';
 
 const work = mkdtempSync(join(tmpdir(), 'universal-assembly-'));

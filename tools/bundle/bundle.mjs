@@ -15,15 +15,18 @@
 // (V8 reads every byte of a file it loads). A module a chunk shares with the
 // core (the API, the instrumentation base class, ...) is not copied into the
 // chunk: it is taken from the core through a registry, so there is one instance.
-// Usage: node tools/bundle/bundle.mjs --major 20 --deps DIR --out DIR
-import { build } from 'esbuild';
+// With --sbom FILE it also writes the tree's SBOM (sbom.mjs) there, outside the tree;
+// with --metafiles DIR, esbuild's own metafile of each build (what the tests check the SBOM against).
+// Usage: node tools/bundle/bundle.mjs --major 20 --deps DIR --out DIR [--sbom FILE] [--metafiles DIR]
+import { build, version as esbuildVersion } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { DISTRIBUTION_VERSION, IMAGE_NAME, readVersions, REPO_ROOT as repo } from './repository.mjs';
+import { contributingInputs, makeSbom } from './sbom.mjs';
 
-const { values } = parseArgs({ options: { major: { type: 'string' }, deps: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { major: { type: 'string' }, deps: { type: 'string' }, out: { type: 'string' }, sbom: { type: 'string' }, metafiles: { type: 'string' } } });
 if (!values.major || !values.deps || !values.out) {
   console.error('usage: node tools/bundle/bundle.mjs --major <major> --deps <dir holding node_modules> --out <dir>');
   process.exit(2);
@@ -189,6 +192,19 @@ function writeEntry(dir, name, contents) {
   return file;
 }
 
+/** Every input file that put bytes into the tree, for the SBOM. */
+const treeInputs = new Set();
+let metafileCount = 0;
+const collect = (metafile) => {
+  if (values.metafiles) {
+    mkdirSync(values.metafiles, { recursive: true });
+    writeFileSync(join(values.metafiles, `build-${++metafileCount}.json`), JSON.stringify(metafile));
+  }
+  // The chunk entry files written into the dependency set are ours, not the package's.
+  for (const file of contributingInputs(metafile)) if (!file.includes('.custom-otel-entries')) treeInputs.add(file);
+  return metafile;
+};
+
 async function buildCore(registryKeys) {
   const result = await build({
     ...common,
@@ -203,17 +219,25 @@ async function bundleImportInTheMiddle(from, to) {
   const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
   mkdirSync(join(to, 'lib'), { recursive: true });
   copyFileSync(join(from, 'lib/register.js'), join(to, 'lib/register.js'));
+  treeInputs.add(join(from, 'lib/register.js'));
   for (const license of ['LICENSE', 'NOTICE']) if (existsSync(join(from, license))) copyFileSync(join(from, license), join(to, license));
-  await build({ ...common, metafile: false, entryPoints: [join(from, 'index.js')], outfile: join(to, 'index.js'), external: ['./lib/register', './lib/register.js'] });
+  collect((await build({ ...common, entryPoints: [join(from, 'index.js')], outfile: join(to, 'index.js'), external: ['./lib/register', './lib/register.js'] })).metafile);
   if (entry.esm) {
-    await build({
-      ...common,
-      metafile: false,
-      entryPoints: [join(from, 'hook.mjs')],
-      outfile: join(to, 'hook.mjs'),
-      format: 'esm',
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    });
+    // hook.mjs: the loader-thread hooks for module.register; register-hooks.mjs
+    // (when this IITM has it): the same hooks run in-thread by
+    // module.registerHooks. Both stay at the package root, since the code
+    // they generate imports lib/register.js relative to their own URL.
+    const hookFiles = ['hook.mjs', 'register-hooks.mjs'].filter((file) => existsSync(join(from, file)));
+    for (const file of hookFiles) {
+      const hook = await build({
+        ...common,
+        entryPoints: [join(from, file)],
+        outfile: join(to, file),
+        format: 'esm',
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      });
+      collect(hook.metafile);
+    }
   }
   writeFileSync(join(to, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, license: manifest.license, main: 'index.js' }, null, 2) + '\n');
 }
@@ -252,17 +276,29 @@ const chunkEntries = [
   })),
 ];
 const registryKeys = new Set();
-await build({ ...common, entryPoints: chunkEntries, outdir: join(outDir, 'lib'), plugins: [debugStub, sharedFromCore(coreFiles, registryKeys)] });
+collect((await build({ ...common, entryPoints: chunkEntries, outdir: join(outDir, 'lib'), plugins: [debugStub, sharedFromCore(coreFiles, registryKeys)] })).metafile);
 rmSync(entriesDir, { recursive: true, force: true });
 
 // 3. The core again, now with the registry of what the chunks take from it.
-await buildCore([...registryKeys].sort());
+collect(await buildCore([...registryKeys].sort()));
 await bundleImportInTheMiddle(join(depsDir, 'node_modules/import-in-the-middle'), join(outDir, 'lib/node_modules/import-in-the-middle'));
 
 writeFileSync(
   join(outDir, 'package.json'),
   JSON.stringify({ name: buildInfo.imageName, version: distributionVersion, private: true, type: 'commonjs', engines: { node: entry.nodeRange }, sdkLine: entry.sdkLine }, null, 2) + '\n',
 );
+if (values.sbom) {
+  const sbom = makeSbom({
+    inputs: treeInputs,
+    depsDir,
+    lock: JSON.parse(readFileSync(join(depsDir, 'package-lock.json'), 'utf8')),
+    subject: { name: buildInfo.imageName, version: distributionVersion, major, nodeRange: entry.nodeRange, sdkLine: entry.sdkLine },
+    tool: { name: 'esbuild', version: esbuildVersion },
+  });
+  mkdirSync(dirname(resolve(values.sbom)), { recursive: true });
+  writeFileSync(resolve(values.sbom), JSON.stringify(sbom, null, 2) + '\n');
+  console.log(`SBOM of node${major}: ${sbom.components.length} packages in ${values.sbom}`);
+}
 const unknown = instrumentationPackages.filter((pkg) => patchedModules[pkg] === null);
 if (unknown.length) console.log(`note: created at start-up, their patched modules could not be read at build time: ${unknown.map(shortName).join(', ')}`);
 console.log(`bundled node${major} (SDK ${entry.sdkLine}) into ${outDir} in ${Date.now() - started} ms; ${registryKeys.size} modules shared between core and chunks`);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { defaultImage, releaseImages, UNIVERSAL, type InstrumentationImage } from './built-images';
 import { renderInstrumentations } from './instrumentation-manifest';
-import { repoRoot } from './repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 
 // Writes Instrumentation manifests. Two modes, one renderer, so they never drift:
 //   --write-defaults                  k8s/instrumentations/nodejs.yaml (the universal image, the
@@ -57,7 +57,7 @@ function write(root: string, file: string, content: string): void {
 }
 
 function main(args: string[]): void {
-  const root = repoRoot();
+  const root = REPO_ROOT;
   if (args.includes('--write-defaults')) {
     const images = releaseImages();
     for (const image of images) write(root, defaultsFile(image.major), renderInstrumentations([image]));

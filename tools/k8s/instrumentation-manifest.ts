@@ -1,6 +1,6 @@
 import { dumpYaml, type V1EnvVar, type V1ResourceRequirements } from '@kubernetes/client-node';
 import { INSTRUMENTATION_API_VERSION, INSTRUMENTATION_KIND, type Instrumentation } from './instrumentation-types';
-import { UNIVERSAL, type InstrumentationImage } from './built-images';
+import { IMAGE_NAME, UNIVERSAL, type InstrumentationImage } from './built-images';
 
 // Our Instrumentation resources, all configured alike: `nodejs` with the
 // universal image (any Node major; "true" picks it when it is the namespace's
@@ -66,7 +66,7 @@ export function buildInstrumentation({ major, image }: InstrumentationImage, opt
     metadata: {
       name: instrumentationName(major, options.namePrefix),
       namespace,
-      labels: { 'app.kubernetes.io/name': 'custom-otel-autoinstrumentation-nodejs', 'node-major': String(major) },
+      labels: { 'app.kubernetes.io/name': IMAGE_NAME, 'node-major': String(major) },
     },
     spec: {
       exporter: { endpoint: options.collectorEndpoint ?? collectorEndpointIn(namespace) },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { readManifestFile, yamlFilesUnder, type ManifestDocument } from './manifest-documents';
-import { repoRoot } from './repo-root';
+import { REPO_ROOT } from '../../scripts/repository';
 import { indexCrds, isCrd } from './validation/crd-schemas';
 import { operatorCrdFiles } from './validation/operator-crds';
 import { kustomizationProblems, ManifestValidator, type DocumentVerdict } from './validation/manifest-validation';
@@ -21,7 +21,7 @@ function report(verdict: DocumentVerdict, root: string): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const root = repoRoot();
+  const root = REPO_ROOT;
   let manifestsDir = join(root, 'k8s');
   const crdFiles: string[] = [];
   for (let i = 0; i < args.length; i++) {

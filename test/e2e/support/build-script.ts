@@ -1,28 +1,30 @@
 /**
- * Runs ./build-multi-version.ts as a user would (its own shebang, from the
+ * Runs ./build-multi-version as a user would (the executable entry, from the
  * repository root) and reads the summary table it prints at the end.
  */
 import { join } from 'node:path';
 import { runCommand, type CommandResult } from './docker';
 import { REPO_ROOT } from './repo';
 
-export const BUILD_SCRIPT = join(REPO_ROOT, 'build-multi-version.ts');
+export const BUILD_SCRIPT = join(REPO_ROOT, 'build-multi-version');
+/** Where the command line is declared (parseArgs). */
+export const OPTIONS_SOURCE = join(REPO_ROOT, 'scripts/build/options.ts');
 
 export interface BuildRun extends CommandResult {
   args: string[];
   seconds: number;
 }
 
-export async function runBuildScript(args: readonly string[], timeoutMs = 20 * 60_000): Promise<BuildRun> {
+export async function runBuildScript(args: readonly string[], timeoutMs = 20 * 60_000, env?: NodeJS.ProcessEnv): Promise<BuildRun> {
   const started = Date.now();
-  const result = await runCommand(BUILD_SCRIPT, args, { timeoutMs, cwd: REPO_ROOT });
+  const result = await runCommand(BUILD_SCRIPT, args, { timeoutMs, cwd: REPO_ROOT, env });
   return { ...result, args: [...args], seconds: (Date.now() - started) / 1000 };
 }
 
 /** The whole run as one text, for failure messages. */
 export function describeRun(run: BuildRun): string {
   const how = run.timedOut ? 'timed out' : `exit ${run.exitCode}${run.signal ? `, signal ${run.signal}` : ''}`;
-  return `./build-multi-version.ts ${run.args.join(' ')} (${how}, ${run.seconds.toFixed(1)} s)\n--- stdout:\n${run.stdout.slice(-6000)}\n--- stderr:\n${run.stderr.slice(-4000)}`;
+  return `./build-multi-version ${run.args.join(' ')} (${how}, ${run.seconds.toFixed(1)} s)\n--- stdout:\n${run.stdout.slice(-6000)}\n--- stderr:\n${run.stderr.slice(-4000)}`;
 }
 
 export interface SummaryRow {
@@ -32,12 +34,14 @@ export interface SummaryRow {
   files: string;
   seconds: string;
   result: string;
+  sbom: string;
+  platforms: string;
 }
 
-const HEADER = ['major', 'image:tag', 'size', 'files', 'seconds', 'result'];
+const HEADER = ['major', 'image:tag', 'size', 'files', 'seconds', 'result', 'sbom', 'platforms'];
 
 /**
- * The rows of the summary table ("| major | image:tag | size | files | seconds | result |"),
+ * The rows of the summary table ("| major | image:tag | size | files | seconds | result | sbom | platforms |"),
  * or undefined when the output holds no such table.
  */
 export function parseSummaryTable(output: string): SummaryRow[] | undefined {
@@ -48,7 +52,16 @@ export function parseSummaryTable(output: string): SummaryRow[] | undefined {
   return cells
     .slice(headerIndex + 1)
     .filter((row) => row.length === HEADER.length && /^\d+$/.test(row[0]!))
-    .map(([major, reference, size, files, seconds, result]) => ({ major: Number(major), reference: reference!, size: size!, files: files!, seconds: seconds!, result: result! }));
+    .map(([major, reference, size, files, seconds, result, sbom, platforms]) => ({
+      major: Number(major),
+      reference: reference!,
+      size: size!,
+      files: files!,
+      seconds: seconds!,
+      result: result!,
+      sbom: sbom!,
+      platforms: platforms!,
+    }));
 }
 
 /** The long flags the script's parseArgs call declares ("versions", "retry-delay", ...), read from its source. */

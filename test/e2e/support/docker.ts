@@ -4,65 +4,15 @@
  * running containers with a timeout. They drive the scripts in scripts/docker,
  * which CI runs too, so tests and CI set things up the same way.
  */
-import { spawn } from 'node:child_process';
+import { describeFailure, runCommand, type CommandOptions, type CommandResult } from '../../../scripts/child-process';
+import { REPO_ROOT } from '../../../scripts/repository';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SCRIPTS = join(REPO_ROOT, 'scripts', 'docker');
 
-export interface CommandResult {
-  stdout: string;
-  stderr: string;
-  /** null when the command was killed (see signal / timedOut). */
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-}
-
-export interface CommandOptions {
-  /** Kill the command after this long (default 120 s). */
-  timeoutMs?: number;
-  input?: string;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-}
-
-/** Runs a command to the end, never throwing for a non-zero exit. */
-export function runCommand(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: options.env ?? process.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    if (options.input !== undefined) child.stdin!.end(options.input);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${command}: ${error.message}`));
-    });
-    child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ stdout, stderr, exitCode, signal, timedOut });
-    });
-  });
-}
-
-function describeFailure(what: string, result: CommandResult): string {
-  const how = result.timedOut ? 'timed out' : result.exitCode === null ? `was killed (${result.signal})` : `exited with ${result.exitCode}`;
-  return `${what} ${how}\n--- stdout:\n${result.stdout.slice(-4000)}\n--- stderr:\n${result.stderr.slice(-4000)}`;
-}
+export { runCommand, type CommandOptions, type CommandResult } from '../../../scripts/child-process';
 
 /** Runs the docker CLI; throws with its output when it does not exit 0. */
 export async function docker(args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {

@@ -1,8 +1,9 @@
 /**
  * Once per `npm run test:e2e`: the engine, the local base images, then the
- * two real runs every e2e file works from:
- *   ./build-multi-version.ts --versions 18,20,22 --stage-only --out <tmp>/stage
- *   ./build-multi-version.ts --versions 18,20,22 --offline
+ * three real runs every e2e file works from:
+ *   ./build-multi-version --versions 18,20,22 --prefetch   (npm cache, base images)
+ *   ./build-multi-version --versions 18,20,22 --stage-only --out <tmp>/stage
+ *   ./build-multi-version --versions 18,20,22 --offline
  * Their output, exit codes and the Instrumentations the build wrote are
  * provided to the tests (inject('e2eBuild')), which judge them; a failed
  * build fails the tests that need its images, with the build's output.
@@ -14,7 +15,6 @@ import type { TestProject } from 'vitest/node';
 import { ensureBaseImages, requireDockerEngine, runCommand } from './docker';
 import { describeRun, runBuildScript, type BuildRun } from './build-script';
 import { buildInputsDigest } from './build-inputs';
-import { primeNpmCache } from './npm-cache';
 import { defaultImageReference, defaultUniversalReference, E2E_MAJORS, REPO_ROOT } from './repo';
 
 export const GENERATED_INSTRUMENTATIONS = join(REPO_ROOT, 'k8s/generated/instrumentations.yaml');
@@ -23,6 +23,8 @@ export interface E2eBuild {
   majors: number[];
   /** --stage-only output: <stageDir>/node<major>/ is what the image must hold under /autoinstrumentation. */
   stageDir: string;
+  /** --prefetch of the same majors: what a later --offline build needs. */
+  prefetchRun: BuildRun;
   stageRun: BuildRun;
   build: BuildRun;
   /** Image reference per major, as the build names them by default. */
@@ -56,9 +58,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   let started = Date.now();
   await ensureBaseImages(majors);
   log(`base images ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  started = Date.now();
-  await primeNpmCache(majors, log);
-  log(`npm cache primed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const prefetchRun = await runBuildScript(['--versions', majors.join(','), '--prefetch']);
+  if (prefetchRun.exitCode !== 0) throw new Error(`--prefetch (the npm cache and base images the --offline build needs) failed:\n${describeRun(prefetchRun)}`);
+  log(`prefetched for ${majors.join(', ')} in ${prefetchRun.seconds.toFixed(1)} s`);
 
   const work = mkdtempSync(join(tmpdir(), 'custom-otel-e2e-'));
   const stageDir = join(work, 'stage');
@@ -80,6 +82,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const provided: E2eBuild = {
     majors,
     stageDir,
+    prefetchRun,
     stageRun,
     build,
     images: Object.fromEntries(majors.map((major) => [major, defaultImageReference(major)])),

@@ -8,6 +8,8 @@ import type { TreeEntry } from './tar-entries';
 /** The image's own content: the tree it delivers, and the one tool the operator's command needs. */
 export const IMAGE_TREE_ROOT = 'autoinstrumentation';
 export const COPY_TOOL = 'bin/cp';
+/** The SBOM of the tree, beside it (the operator copies only the tree). */
+export const SBOM_FILE = 'sbom/autoinstrumentation.cdx.json';
 
 /**
  * Added by the engine to every container, whatever its image, and empty in
@@ -32,7 +34,7 @@ export const CONTAINER_RUNTIME_ENTRIES: ReadonlySet<string> = new Set([
 ]);
 
 export function isImageOwn(path: string): boolean {
-  return path === IMAGE_TREE_ROOT || path.startsWith(`${IMAGE_TREE_ROOT}/`) || path === 'bin' || path === COPY_TOOL;
+  return path === IMAGE_TREE_ROOT || path.startsWith(`${IMAGE_TREE_ROOT}/`) || path === 'bin' || path === COPY_TOOL || path === 'sbom' || path === SBOM_FILE;
 }
 
 /** Paths that are neither the image's own content nor the engine's additions. */

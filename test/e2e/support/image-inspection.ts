@@ -36,9 +36,7 @@ export async function inspectImage(reference: string): Promise<ImageFacts> {
   };
 }
 
-export async function imageExists(reference: string): Promise<boolean> {
-  return (await runCommand('docker', ['image', 'inspect', reference], { timeoutMs: 30_000 })).exitCode === 0;
-}
+export { imageExists } from '../../../scripts/image-store';
 
 /** Every entry of the filesystem a container of this image starts with. */
 export async function exportImageFilesystem(reference: string): Promise<TreeEntry[]> {

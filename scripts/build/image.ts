@@ -1,0 +1,151 @@
+/**
+ * One major's image: `docker build` per platform (the tree staged once, on
+ * this machine's platform, and shared through the build cache), pushed and
+ * joined into one image index when several platforms are built, and the
+ * digest a pushed image is pinned by.
+ */
+import { $, fs, path } from 'zx';
+import type { VersionEntry } from '../versions';
+import { REPO, withRetries } from '../stage';
+import type { BaseImages } from './base-images';
+import { cachedCopyTool, copyToolDir } from './copy-tool';
+import type { BuildOptions } from './options';
+import { platformTag, type Platform } from './platforms';
+import type { Log, Runner } from './run';
+
+/** Where the image keeps its SBOM: outside /autoinstrumentation, which is all the operator copies. */
+export const SBOM_PATH = '/sbom/autoinstrumentation.cdx.json';
+
+export interface BuildFacts {
+  version: string;
+  revision: string;
+  created: string;
+  npmCache: string | undefined;
+}
+
+export interface ImageTarget {
+  platform: Platform;
+  /** The tag this platform's image gets. */
+  reference: string;
+}
+
+/** Each platform's tag: the major's own when one platform is built, else <tag>-<os>-<arch>. */
+export function platformTargets(reference: string, platforms: readonly Platform[]): ImageTarget[] {
+  if (platforms.length === 1) return [{ platform: platforms[0]!, reference }];
+  const colon = reference.lastIndexOf(':');
+  return platforms.map((platform) => ({ platform, reference: `${reference.slice(0, colon)}:${platformTag(reference.slice(colon + 1), platform)}` }));
+}
+
+/** What one image's `docker build` adds to the shared flags: its Dockerfile target, build arguments and build contexts. */
+export interface ImageRecipe {
+  /** A Dockerfile stage; the default (last) stage when absent. */
+  stage?: string;
+  buildArgs: Record<string, string>;
+  contexts?: Record<string, string>;
+}
+
+/** The image of one Node major: the Dockerfile's default target. */
+export function majorRecipe(entry: VersionEntry, bases: BaseImages, options: BuildOptions, facts: BuildFacts): ImageRecipe {
+  return {
+    buildArgs: {
+      NODE_MAJOR: String(entry.major),
+      NODE_IMAGE: bases.node,
+      BUILDER_IMAGE: bases.builder,
+      BUSYBOX_IMAGE: bases.copyTool,
+      ...npmAndLabelArgs(options, facts),
+      NODE_RANGE: entry.nodeRange,
+      SDK_LINE: entry.sdkLine,
+      SDK_VERSION: entry.sdkNodeVersion,
+      AUTO_INSTRUMENTATIONS_VERSION: entry.autoInstrumentationsVersion,
+    },
+  };
+}
+
+/** Build arguments every image takes: where npm installs from, and the labels' facts. */
+export function npmAndLabelArgs(options: BuildOptions, facts: BuildFacts): Record<string, string> {
+  return {
+    NPM_OFFLINE: String(options.offline && !options.npmRegistry),
+    NPM_REGISTRY: options.npmRegistry ?? '',
+    VERSION: facts.version,
+    REVISION: facts.revision,
+    CREATED: facts.created,
+  };
+}
+
+export function dockerBuildArgs(recipe: ImageRecipe, target: ImageTarget, options: BuildOptions, facts: BuildFacts): string[] {
+  const args = ['docker', 'build', '--network', 'host', '--platform', target.platform.name, '--file', path.join(REPO, 'Dockerfile')];
+  if (recipe.stage) args.push('--target', recipe.stage);
+  args.push('--tag', target.reference);
+  for (const [key, value] of Object.entries(recipe.buildArgs)) args.push('--build-arg', `${key}=${value}`);
+  if (options.caFile) args.push('--secret', `id=npm_ca,src=${options.caFile}`);
+  if (options.noCache) args.push('--no-cache');
+  if (facts.npmCache) args.push('--build-context', `npm-cache=${facts.npmCache}`);
+  // Another platform's /bin/cp: Debian's static busybox of that architecture, never run here.
+  if (target.platform.name !== options.host.name) args.push('--build-context', `copy-tool=${options.dryRun ? copyToolDir(target.platform) : cachedCopyTool(target.platform)}`);
+  for (const [name, dir] of Object.entries(recipe.contexts ?? {})) args.push('--build-context', `${name}=${dir}`);
+  args.push(REPO);
+  return args;
+}
+
+export async function buildFacts(options: BuildOptions): Promise<BuildFacts> {
+  const version = (await fs.readJson(path.join(REPO, 'package.json'))).version as string;
+  const revision = options.dryRun ? 'HEAD' : (await $({ quiet: true, nothrow: true })`git -C ${REPO} rev-parse HEAD`).stdout.trim() || 'unknown';
+  const npmCache = options.offline && !options.npmRegistry ? (await $({ quiet: true })`npm config get cache`).stdout.trim() : undefined;
+  return { version, revision, created: new Date().toISOString(), npmCache };
+}
+
+/**
+ * Builds every platform's image of a major (and, with several, gives this
+ * machine's the major's own tag too so the engine holds a runnable one), then
+ * with --push pushes them and returns the reference pinned by digest.
+ */
+export async function buildMajorImage(entry: VersionEntry, bases: BaseImages, reference: string, options: BuildOptions, facts: BuildFacts, run: Runner, log: Log): Promise<{ targets: ImageTarget[]; pinned?: string }> {
+  return buildImage(majorRecipe(entry, bases, options, facts), reference, options, facts, run, log);
+}
+
+/** One image of any recipe, on every chosen platform: built, and with --push pushed, indexed and pinned. */
+export async function buildImage(recipe: ImageRecipe, reference: string, options: BuildOptions, facts: BuildFacts, run: Runner, log: Log): Promise<{ targets: ImageTarget[]; pinned?: string }> {
+  const targets = platformTargets(reference, options.platforms);
+  for (const target of targets) {
+    log(`building ${target.reference} (${target.platform.name})`);
+    // A build that reaches npm is retried as a whole.
+    const retries = options.offline && !options.npmRegistry ? 0 : options.retries;
+    await withRetries(`build ${target.reference}`, retries, options.retryDelay, log, () => run(dockerBuildArgs(recipe, target, options, facts)));
+  }
+  const hostTarget = targets.find((t) => t.platform.name === options.host.name);
+  if (targets.length > 1 && hostTarget) await run(['docker', 'tag', hostTarget.reference, reference]);
+  if (!options.push) return { targets };
+  for (const target of targets) {
+    log(`pushing ${target.reference}`);
+    await withRetries(`push ${target.reference}`, options.retries, options.retryDelay, log, () => run(['docker', 'push', target.reference]));
+  }
+  if (targets.length > 1) {
+    log(`image index ${reference}: ${targets.map((t) => t.platform.name).join(', ')}`);
+    await withRetries(`index ${reference}`, options.retries, options.retryDelay, log, () =>
+      run(['docker', 'buildx', 'imagetools', 'create', '--tag', reference, ...targets.map((t) => t.reference)]),
+    );
+  }
+  return { targets, pinned: options.dryRun ? undefined : await pushedDigestReference(reference, run) };
+}
+
+/** "name:tag@sha256:..." of what the registry serves under name:tag now. */
+export async function pushedDigestReference(reference: string, run: Runner): Promise<string> {
+  const out = await run(['docker', 'buildx', 'imagetools', 'inspect', reference, '--format', '{{json .Manifest}}'], { quiet: true });
+  const digest = (JSON.parse(out) as { digest?: string }).digest;
+  if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`the registry gave no digest for ${reference} (${out.trim().slice(0, 200)})`);
+  return `${reference}@${digest}`;
+}
+
+/** Size of the image, files under /autoinstrumentation and whether the SBOM is there, read from the image itself. */
+export async function measureImage(reference: string): Promise<{ sizeBytes: number; files: number; sbom: boolean }> {
+  const size = Number((await $({ quiet: true })`docker image inspect --format {{.Size}} ${reference}`).stdout.trim());
+  // The image has no CMD (the operator gives the command): name one, or `docker create` refuses. It never runs.
+  const container = (await $({ quiet: true })`docker create ${reference} /bin/cp`).stdout.trim();
+  try {
+    const listing = (await $({ quiet: true })`docker export ${container} | tar -t`).stdout.split('\n');
+    const files = listing.filter((line) => line.startsWith('autoinstrumentation/') && !line.endsWith('/')).length;
+    return { sizeBytes: size, files, sbom: listing.includes(SBOM_PATH.slice(1)) };
+  } finally {
+    await $({ quiet: true, nothrow: true })`docker rm ${container}`;
+  }
+}
