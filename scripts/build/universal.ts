@@ -82,6 +82,8 @@ async function buildUniversalImage(built: readonly Outcome[], reference: string,
     const recipe: ImageRecipe = {
       stage: UNIVERSAL,
       buildArgs: {
+        // BuildKit reads every stage's FROM, the per-major ones too, though it builds none of them.
+        NODE_IMAGE: bases.node,
         BUILDER_IMAGE: bases.builder,
         BUSYBOX_IMAGE: bases.copyTool,
         ...npmAndLabelArgs(options, facts),
