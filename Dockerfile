@@ -6,6 +6,9 @@
 #   docker build --build-arg NODE_MAJOR=20 --build-arg NODE_IMAGE=node:20-bookworm-slim \
 #     -t custom-otel-autoinstrumentation-nodejs:dev .
 #
+# `--target universal` makes the universal image of the per-major trees given as
+# build context `trees` (see that stage below; build-multi-version.ts does it).
+#
 # The build runs the same two staging steps as `./build-multi-version.ts --stage-only`:
 # install node-versions/<major> from its lockfile under that major's Node,
 # then bundle src/ against it.
@@ -74,6 +77,55 @@ RUN node tools/bundle/bundle.mjs --major "$NODE_MAJOR" --deps /deps --out /autoi
 
 # Replaced with `--build-context copy-tool=<dir>` for platforms other than the build machine's.
 FROM ${BUSYBOX_IMAGE} AS copy-tool
+
+# ---- The universal image (`--target universal`): every major's tree in one
+# image, with an entry that loads the tree of the running Node. The build
+# context `trees` holds node<major>/ as each per-major image holds
+# /autoinstrumentation (build-multi-version.ts takes them out of those images).
+# Stages no target needs are skipped, so the per-major build never runs these.
+FROM scratch AS trees
+
+FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS universal-bundle
+ARG NPM_OFFLINE=false
+ARG NPM_REGISTRY=
+WORKDIR /build
+COPY tools/bundle/package.json tools/bundle/package-lock.json tools/bundle/
+COPY tools/bundle/npm-ci.sh /usr/local/bin/
+RUN --mount=type=secret,id=npm_ca,required=false \
+    --mount=type=bind,from=npm-cache,target=/npm-cache,rw \
+    --mount=type=cache,target=/root/.npm,sharing=locked \
+    cd tools/bundle && npm-ci.sh
+COPY package.json tsconfig.json ./
+COPY node-versions/versions.json node-versions/
+COPY tools/bundle/*.mjs tools/bundle/
+COPY src/build-info.ts src/
+COPY src/entry src/entry
+COPY --from=trees / /trees
+# Identical files of the trees become hard links: the layer stores them once.
+RUN node tools/bundle/universal.mjs --trees /trees --out /autoinstrumentation \
+ && chmod -R u=rwX,go=rX /autoinstrumentation
+
+FROM scratch AS universal
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+ARG SOURCE=https://github.com/custom-otel/autoinstrumentation-nodejs
+ARG NODE_MAJORS=unknown
+ARG NODE_RANGE=unknown
+LABEL org.opencontainers.image.title="custom-otel-autoinstrumentation-nodejs" \
+      org.opencontainers.image.description="OpenTelemetry auto-instrumentation for Node.js ${NODE_MAJORS} in one image, for the OpenTelemetry Operator" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      io.custom-otel.node.majors="${NODE_MAJORS}" \
+      io.custom-otel.node.range="${NODE_RANGE}"
+COPY --from=copy-tool /bin/busybox /bin/cp
+COPY --from=universal-bundle /autoinstrumentation /autoinstrumentation
+USER 65532:65532
+
+# ---- The image of one Node major (the default target).
 
 FROM scratch
 ARG VERSION=dev

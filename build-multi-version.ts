@@ -9,6 +9,7 @@
  *   image.ts     docker build per platform, push, index, digest
  *   copy-tool.ts /bin/cp of other platforms       npm-packages.ts  lockfiles vs the npm cache
  *   summary.ts   the closing table                run.ts        running commands
+ *   universal.ts the image of every chosen major's tree, built after them
  */
 import { $, chalk, fs, path } from 'zx';
 import { cpus } from 'node:os';
@@ -21,6 +22,7 @@ import { HELP, imageTag, parseOptions, UsageError, type BuildOptions } from './s
 import { checkPrerequisites, prefetch } from './scripts/build/prepare';
 import { makeRunner, runPool } from './scripts/build/run';
 import { summary, type Outcome } from './scripts/build/summary';
+import { processUniversal, UNIVERSAL } from './scripts/build/universal';
 
 export { imageTag, parseOptions, UsageError, type BuildOptions };
 
@@ -77,7 +79,7 @@ function instrumentationsFile(built: Outcome[]): string {
   const note = pinned
     ? '# Images pinned by digest (name:tag@sha256:...), as pushed: rebuilding a tag does not change what pods get.\n'
     : '# Images by tag: they were not pushed, so there is no registry digest to pin; a rebuilt tag changes what pods get.\n# Build with --push to pin them by digest.\n';
-  return note + renderInstrumentations(built.map((o) => ({ major: o.major, image: (pinned && o.pinned) || o.reference })));
+  return note + renderInstrumentations(built.map((o) => ({ major: o.name === UNIVERSAL ? UNIVERSAL : o.major, image: (pinned && o.pinned) || o.reference })));
 }
 
 async function main(): Promise<number> {
@@ -115,6 +117,7 @@ async function main(): Promise<number> {
   }
   const facts = await buildFacts(chosen);
   const outcomes = await runPool(chosen.majors, chosen.parallel, (entry) => processMajor(entry, chosen, versions, facts));
+  if (chosen.universal && outcomes.every((o) => o.ok)) outcomes.push(await processUniversal(outcomes, chosen, versions, facts));
 
   console.log(`\n${summary(outcomes, chosen.stageOnly)}\n`);
   const built = outcomes.filter((o) => o.ok);
@@ -126,7 +129,7 @@ async function main(): Promise<number> {
   }
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
-    console.error(`build-multi-version: failed for node ${failed.map((o) => o.major).join(', ')}`);
+    console.error(`build-multi-version: failed for ${failed.map((o) => o.name ?? `node ${o.major}`).join(', ')}`);
     return 1;
   }
   return 0;

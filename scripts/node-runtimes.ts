@@ -26,7 +26,7 @@ import { verifyDependencySet } from './node-runtimes/dependency-set';
 
 export * from './node-runtimes/decisions';
 export { resolveNodeVersion } from './node-runtimes/version-resolution';
-export { ensureNodeRuntime } from './node-runtimes/runtime-cache';
+export { ensureBareNodeRuntime, ensureNodeRuntime } from './node-runtimes/runtime-cache';
 export { loadCheckScript, SINGLE_COPY_PACKAGES, verifyDependencySet, type DependencySetReport } from './node-runtimes/dependency-set';
 
 const USAGE = `usage:

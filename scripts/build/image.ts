@@ -36,29 +36,53 @@ export function platformTargets(reference: string, platforms: readonly Platform[
   return platforms.map((platform) => ({ platform, reference: `${reference.slice(0, colon)}:${platformTag(reference.slice(colon + 1), platform)}` }));
 }
 
-export function dockerBuildArgs(entry: VersionEntry, bases: BaseImages, target: ImageTarget, options: BuildOptions, facts: BuildFacts): string[] {
-  const args = ['docker', 'build', '--network', 'host', '--platform', target.platform.name, '--file', path.join(REPO, 'Dockerfile'), '--tag', target.reference];
-  const buildArgs: Record<string, string> = {
-    NODE_MAJOR: String(entry.major),
-    NODE_IMAGE: bases.node,
-    BUILDER_IMAGE: bases.builder,
-    BUSYBOX_IMAGE: bases.copyTool,
+/** What one image's `docker build` adds to the shared flags: its Dockerfile target, build arguments and build contexts. */
+export interface ImageRecipe {
+  /** A Dockerfile stage; the default (last) stage when absent. */
+  stage?: string;
+  buildArgs: Record<string, string>;
+  contexts?: Record<string, string>;
+}
+
+/** The image of one Node major: the Dockerfile's default target. */
+export function majorRecipe(entry: VersionEntry, bases: BaseImages, options: BuildOptions, facts: BuildFacts): ImageRecipe {
+  return {
+    buildArgs: {
+      NODE_MAJOR: String(entry.major),
+      NODE_IMAGE: bases.node,
+      BUILDER_IMAGE: bases.builder,
+      BUSYBOX_IMAGE: bases.copyTool,
+      ...npmAndLabelArgs(options, facts),
+      NODE_RANGE: entry.nodeRange,
+      SDK_LINE: entry.sdkLine,
+      SDK_VERSION: entry.sdkNodeVersion,
+      AUTO_INSTRUMENTATIONS_VERSION: entry.autoInstrumentationsVersion,
+    },
+  };
+}
+
+/** Build arguments every image takes: where npm installs from, and the labels' facts. */
+export function npmAndLabelArgs(options: BuildOptions, facts: BuildFacts): Record<string, string> {
+  return {
     NPM_OFFLINE: String(options.offline && !options.npmRegistry),
     NPM_REGISTRY: options.npmRegistry ?? '',
     VERSION: facts.version,
     REVISION: facts.revision,
     CREATED: facts.created,
-    NODE_RANGE: entry.nodeRange,
-    SDK_LINE: entry.sdkLine,
-    SDK_VERSION: entry.sdkNodeVersion,
-    AUTO_INSTRUMENTATIONS_VERSION: entry.autoInstrumentationsVersion,
   };
-  for (const [key, value] of Object.entries(buildArgs)) args.push('--build-arg', `${key}=${value}`);
+}
+
+export function dockerBuildArgs(recipe: ImageRecipe, target: ImageTarget, options: BuildOptions, facts: BuildFacts): string[] {
+  const args = ['docker', 'build', '--network', 'host', '--platform', target.platform.name, '--file', path.join(REPO, 'Dockerfile')];
+  if (recipe.stage) args.push('--target', recipe.stage);
+  args.push('--tag', target.reference);
+  for (const [key, value] of Object.entries(recipe.buildArgs)) args.push('--build-arg', `${key}=${value}`);
   if (options.caFile) args.push('--secret', `id=npm_ca,src=${options.caFile}`);
   if (options.noCache) args.push('--no-cache');
   if (facts.npmCache) args.push('--build-context', `npm-cache=${facts.npmCache}`);
   // Another platform's /bin/cp: Debian's static busybox of that architecture, never run here.
   if (target.platform.name !== options.host.name) args.push('--build-context', `copy-tool=${options.dryRun ? copyToolDir(target.platform) : cachedCopyTool(target.platform)}`);
+  for (const [name, dir] of Object.entries(recipe.contexts ?? {})) args.push('--build-context', `${name}=${dir}`);
   args.push(REPO);
   return args;
 }
@@ -76,12 +100,17 @@ export async function buildFacts(options: BuildOptions): Promise<BuildFacts> {
  * with --push pushes them and returns the reference pinned by digest.
  */
 export async function buildMajorImage(entry: VersionEntry, bases: BaseImages, reference: string, options: BuildOptions, facts: BuildFacts, run: Runner, log: Log): Promise<{ targets: ImageTarget[]; pinned?: string }> {
+  return buildImage(majorRecipe(entry, bases, options, facts), reference, options, facts, run, log);
+}
+
+/** One image of any recipe, on every chosen platform: built, and with --push pushed, indexed and pinned. */
+export async function buildImage(recipe: ImageRecipe, reference: string, options: BuildOptions, facts: BuildFacts, run: Runner, log: Log): Promise<{ targets: ImageTarget[]; pinned?: string }> {
   const targets = platformTargets(reference, options.platforms);
   for (const target of targets) {
     log(`building ${target.reference} (${target.platform.name})`);
     // A build that reaches npm is retried as a whole.
     const retries = options.offline && !options.npmRegistry ? 0 : options.retries;
-    await withRetries(`build ${target.reference}`, retries, options.retryDelay, log, () => run(dockerBuildArgs(entry, bases, target, options, facts)));
+    await withRetries(`build ${target.reference}`, retries, options.retryDelay, log, () => run(dockerBuildArgs(recipe, target, options, facts)));
   }
   const hostTarget = targets.find((t) => t.platform.name === options.host.name);
   if (targets.length > 1 && hostTarget) await run(['docker', 'tag', hostTarget.reference, reference]);

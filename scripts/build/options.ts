@@ -47,6 +47,8 @@ Options:
   --ca-file FILE          CA bundle npm must trust inside the build (default: $NODE_EXTRA_CA_CERTS)
   --no-cache              build every layer afresh (docker build --no-cache)
   --dry-run               print every command, run none
+  --no-universal          skip the universal image (<image>:<version>, every chosen major's
+                          tree, picked at start-up), built by default after the per-major ones
   --stage-only            only stage the trees (no Docker): DIR/node<major>/ holds exactly
                           what the image holds under /autoinstrumentation, and
                           DIR/node<major>.cdx.json its SBOM
@@ -86,6 +88,8 @@ export interface BuildOptions {
   dryRun: boolean;
   stageOnly: boolean;
   out: string | undefined;
+  /** Also the universal image (or tree) of the chosen majors. */
+  universal: boolean;
 }
 
 export class UsageError extends Error {}
@@ -130,6 +134,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, versions: V
       'dry-run': { type: 'boolean' },
       'stage-only': { type: 'boolean' },
       out: { type: 'string' },
+      'no-universal': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -174,6 +179,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, versions: V
     dryRun: values['dry-run'] ?? false,
     stageOnly: values['stage-only'] ?? false,
     out: values.out,
+    universal: !values['no-universal'],
   };
 }
 

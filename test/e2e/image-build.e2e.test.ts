@@ -46,11 +46,14 @@ describe('./build-multi-version.ts --versions 18,20,22 --offline', () => {
 
   it('writes k8s/generated/instrumentations.yaml with one Instrumentation per built image', () => {
     expect(built.generatedWrittenByBuild, 'k8s/generated/instrumentations.yaml was not (re)written by the build').toBe(true);
-    expect(built.build.stdout).toContain('wrote k8s/generated/instrumentations.yaml (3 Instrumentations, by tag, not pushed)');
+    expect(built.build.stdout).toContain('wrote k8s/generated/instrumentations.yaml (4 Instrumentations, by tag, not pushed)');
     const documents = parseAllDocuments(built.generatedInstrumentations ?? '').map((d) => d.toJS() as Record<string, any>).filter(Boolean);
-    expect(documents).toHaveLength(3);
+    expect(documents).toHaveLength(4);
+    // The universal image's first, then one per major.
+    expect(documents[0]!.metadata.name).toBe('nodejs');
+    expect(documents[0]!.spec.nodejs.image).toBe(built.universalImage);
     for (const [index, major] of built.majors.entries()) {
-      const doc = documents[index]!;
+      const doc = documents[index + 1]!;
       expect(doc.apiVersion).toBe('opentelemetry.io/v1alpha1');
       expect(doc.kind).toBe('Instrumentation');
       expect(doc.metadata.name).toBe(`nodejs-${major}`);

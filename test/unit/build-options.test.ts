@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { dockerBuildArgs } from '../../scripts/build/image';
 import { parseOptions, UsageError, type BuildOptions } from '../../scripts/build/options';
+import { REPO } from '../../scripts/stage';
 import { defaultPlatforms, hostPlatform, parsePlatforms, platformTag, PLATFORMS } from '../../scripts/build/platforms';
 import { readVersions } from '../../scripts/versions';
 
@@ -32,6 +34,24 @@ describe('build-multi-version options', () => {
     expect(parse('--prefetch', '--registry', 'm.example').prefetch).toBe(true);
     expect(() => parse('--prefetch', '--offline')).toThrow(/while connected/);
     expect(() => parse('--prefetch', '--push')).toThrow(UsageError);
+  });
+
+  it('the universal image is built unless --no-universal', () => {
+    expect(parse().universal).toBe(true);
+    expect(parse('--no-universal').universal).toBe(false);
+  });
+
+  it('a recipe with a stage and build contexts: --target, and each context after the shared ones', () => {
+    const options = parse('--platform', 'linux/arm64', '--dry-run');
+    const facts = { version: '1.0.0', revision: 'HEAD', created: 'now', npmCache: '/npm' };
+    const args = dockerBuildArgs({ stage: 'universal', buildArgs: { NODE_MAJORS: '18,20' }, contexts: { trees: '/tmp/trees' } }, { platform: options.platforms[0]!, reference: 'img:1.0.0' }, options, facts);
+    expect(args.slice(args.indexOf('--target'), args.indexOf('--target') + 4)).toEqual(['--target', 'universal', '--tag', 'img:1.0.0']);
+    expect(args).toContain('NODE_MAJORS=18,20');
+    const contexts = args.filter((_, i) => args[i - 1] === '--build-context');
+    expect(contexts[0]).toBe('npm-cache=/npm');
+    expect(contexts[1]).toMatch(/^copy-tool=.*arm64/);
+    expect(contexts[2]).toBe('trees=/tmp/trees');
+    expect(args.at(-1)).toBe(REPO);
   });
 
   it('platforms: this machine only by default, all four with --push, or the ones named', () => {

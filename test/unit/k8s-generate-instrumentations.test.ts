@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { defaultsFile, parseImageArgument, renderInstrumentations } from '../../tools/k8s/generate-instrumentations';
-import { releaseImages } from '../../tools/k8s/built-images';
+import { defaultsFile, parseImageArgument, perMajorComponent, PER_MAJOR_COMPONENT, renderInstrumentations } from '../../tools/k8s/generate-instrumentations';
+import { defaultImage, releaseImages, UNIVERSAL } from '../../tools/k8s/built-images';
 import { readVersions } from '../../scripts/versions';
 import type { Instrumentation } from '../../tools/k8s/instrumentation-types';
 import { REPO_ROOT } from '../../scripts/repository';
@@ -53,7 +53,18 @@ describe('renderInstrumentations', () => {
     expect(doc?.spec.imagePullPolicy).toBe('Always');
   });
 
+  it('renders the universal image as Instrumentation nodejs, first, with the same configuration', () => {
+    const [first, second, third] = documentsOf(renderInstrumentations([...images, { major: UNIVERSAL, image: 'custom-otel-autoinstrumentation-nodejs:1.0.0' }]));
+    expect(first?.metadata).toMatchObject({ name: 'nodejs', namespace: 'otel-demo', labels: { 'node-major': 'universal' } });
+    expect(first?.spec.nodejs?.image).toBe('custom-otel-autoinstrumentation-nodejs:1.0.0');
+    expect({ ...first?.spec, nodejs: { ...first?.spec.nodejs, image: '' } }).toEqual({ ...third?.spec, nodejs: { ...third?.spec.nodejs, image: '' } });
+    expect([second?.metadata.name, third?.metadata.name]).toEqual(['nodejs-18', 'nodejs-22']);
+    expect(parseImageArgument('universal=r/i:1')).toEqual({ major: UNIVERSAL, image: 'r/i:1' });
+    expect(defaultImage(UNIVERSAL, '1.2.3')).toBe('custom-otel-autoinstrumentation-nodejs:1.2.3');
+  });
+
   it('refuses bad input, naming it', () => {
+    expect(() => renderInstrumentations([{ major: UNIVERSAL, image: 'a' }, { major: UNIVERSAL, image: 'b' }])).toThrow('the universal image is listed twice');
     expect(() => renderInstrumentations([])).toThrow('no images given');
     expect(() => renderInstrumentations([{ major: 20, image: 'a' }, { major: 20, image: 'b' }])).toThrow('Node 20 is listed twice');
     expect(() => renderInstrumentations([{ major: 20, image: ' ' }])).toThrow('image for Node 20 is empty');
@@ -62,25 +73,32 @@ describe('renderInstrumentations', () => {
   });
 });
 
-describe('the committed per-major defaults', () => {
-  it('are exactly what the renderer produces for node-versions (no drift), and kustomization lists them all', () => {
+describe('the committed defaults', () => {
+  it('are exactly what the renderer produces for node-versions (no drift): the universal one in k8s/kustomization.yaml, the per-major ones in their component', () => {
     const images = releaseImages();
-    expect(images.length).toBeGreaterThan(0);
+    expect(images.map((i) => i.major)).toEqual([UNIVERSAL, ...readVersions().map((v) => v.major)]);
     const kustomization = parse(readFileSync(join(root, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[] };
+    const component = readFileSync(join(root, PER_MAJOR_COMPONENT, 'kustomization.yaml'), 'utf8');
+    expect(component, 'the component is stale: run npx tsx scripts/generate.ts').toBe(perMajorComponent(images));
+    expect(parse(component)).toMatchObject({ kind: 'Component', resources: images.filter((i) => i.major !== UNIVERSAL).map((i) => `nodejs-${i.major}.yaml`) });
     for (const image of images) {
       const file = defaultsFile(image.major);
-      expect(readFileSync(join(root, file), 'utf8'), `${file} is stale: run npx tsx tools/k8s/generate-instrumentations.ts --write-defaults`).toBe(
+      expect(readFileSync(join(root, file), 'utf8'), `${file} is stale: run npx tsx scripts/generate.ts`).toBe(
         renderInstrumentations([image]),
       );
-      expect(kustomization.resources).toContain(file.replace(/^k8s\//, ''));
     }
+    expect(kustomization.resources).toContain('instrumentations/nodejs.yaml');
+    expect(kustomization.resources.filter((r) => r.includes('nodejs-'))).toEqual([]);
   });
 });
 
 describe('the release images', () => {
-  it('are one per major of node-versions/versions.json, named <package name>:<version>-node<major>', () => {
+  it('are the universal one, <package name>:<version>, then one per major of node-versions/versions.json, named <package name>:<version>-node<major>', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
-    expect(releaseImages()).toEqual(readVersions().map(({ major }) => ({ major, image: `${manifest.name}:${manifest.version}-node${major}` })));
+    expect(releaseImages()).toEqual([
+      { major: UNIVERSAL, image: `${manifest.name}:${manifest.version}` },
+      ...readVersions().map(({ major }) => ({ major, image: `${manifest.name}:${manifest.version}-node${major}` })),
+    ]);
   });
 });
 

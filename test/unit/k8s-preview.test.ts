@@ -6,7 +6,8 @@ import { previewDocuments } from '../../tools/k8s/preview-report';
 import { REPO_ROOT } from '../../scripts/repository';
 
 const root = REPO_ROOT;
-const demo = () => [...readManifestFile(join(root, 'k8s/test-app.yaml')), ...readManifestFile(join(root, 'k8s/instrumentations/nodejs-20.yaml'))];
+const demo = () => [...readManifestFile(join(root, 'k8s/test-app.yaml')), ...readManifestFile(join(root, 'k8s/instrumentations/nodejs.yaml'))];
+const PER_MAJOR_20 = 'k8s/components/per-major/nodejs-20.yaml';
 
 describe('previewDocuments on the demo manifests', () => {
   it('instruments the annotated test app and explains why; leaves MySQL alone, saying why', () => {
@@ -15,7 +16,9 @@ describe('previewDocuments on the demo manifests', () => {
     const [mysql, app] = previews;
     expect(mysql?.result).toMatchObject({ injected: false, reason: 'no inject-nodejs annotation on the pod or its namespace' });
     expect(app?.result.injected).toBe(true);
-    expect(app?.text).toContain('Injected: Instrumentation otel-demo/nodejs-20 into test-app');
+    expect(app?.text).toContain('Injected: Instrumentation otel-demo/nodejs into test-app');
+    expect(app?.text).toContain('"true" picks the only Instrumentation in namespace otel-demo');
+    expect(app?.text).toContain('Tree loaded:\n  - test-app runs Node 20 (image custom-otel-test-app:node20): the universal image loads its node20 tree if its Node is in >=20.6.0 <21');
     expect(app?.text).toContain('test-app: OTEL_SERVICE_NAME=test-app (from Deployment)');
     expect(app?.text).toContain('volume opentelemetry-auto-instrumentation-nodejs: emptyDir, sizeLimit 50Mi (spec.nodejs.volumeLimitSize)');
     expect(app?.text).toContain('init container securityContext: copied from container test-app');
@@ -49,10 +52,38 @@ spec:
 `,
       'cronjob.yaml',
     );
-    const [preview] = previewDocuments([...workload, ...readManifestFile(join(root, 'k8s/instrumentations/nodejs-20.yaml'))], { defaultNamespace: 'default' });
+    const [preview] = previewDocuments([...workload, ...readManifestFile(join(root, PER_MAJOR_20))], { defaultNamespace: 'default' });
     expect(preview?.text).toContain('job: OTEL_SERVICE_NAME=nightly (from CronJob)');
     expect(preview?.text).toContain('container job runs Node 18 (image node:18-slim) but the Instrumentation image');
     expect(preview?.text).toContain('use the Instrumentation for Node 18');
+    expect(preview?.text).not.toContain('Tree loaded:');
+  });
+
+  it('says which tree of the universal image a workload loads, from the Node its image tag names', () => {
+    const cronJob = (image: string) =>
+      parseManifestText(
+        `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: otel-demo}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          annotations: {instrumentation.opentelemetry.io/inject-nodejs: "true"}
+        spec:
+          restartPolicy: Never
+          containers: [{name: job, image: "${image}"}]
+`,
+        'cronjob.yaml',
+      );
+    const preview = (image: string) => previewDocuments([...cronJob(image), ...readManifestFile(join(root, 'k8s/instrumentations/nodejs.yaml'))], { defaultNamespace: 'default' })[0]!.text;
+    expect(preview('node:22.15.0-slim')).toContain('job runs Node 22.15.0 (image node:22.15.0-slim): the universal image loads its node22 tree\n');
+    expect(preview('node:22.14.0-slim')).toContain('job runs Node 22.14.0 (image node:22.14.0-slim): the universal image holds no tree for it (trees: node14 >=14.18.0 <15;');
+    expect(preview('node:12-alpine')).toContain('the app will run uninstrumented, saying so in one line');
+    expect(preview('registry.example.com/shop/api:3.1')).toContain('job: the image registry.example.com/shop/api:3.1 does not say its Node version; the universal image picks the tree at start-up');
+    expect(preview('node:18')).not.toContain('Warnings:');
   });
 
   it('names a missing workload', () => {
@@ -71,12 +102,13 @@ describe('npm run k8s:preview', { timeout: 60_000 }, () => {
   };
 
   it('prints the mutated pod spec and the decisions', () => {
-    const { code, output } = run(['k8s/test-app.yaml', 'k8s/instrumentations/nodejs-20.yaml', '--workload', 'test-app']);
+    const { code, output } = run(['k8s/test-app.yaml', 'k8s/instrumentations/nodejs.yaml', '--workload', 'test-app']);
     expect(code).toBe(0);
     expect(output).toContain('=== Deployment otel-demo/test-app ===');
     expect(output).toContain('Decisions:');
     expect(output).toContain('name: opentelemetry-auto-instrumentation-nodejs');
     expect(output).toContain('- /otel-auto-instrumentation-nodejs');
+    expect(output).toContain('the universal image loads its node20 tree');
   });
 
   it('says which file it cannot read', () => {

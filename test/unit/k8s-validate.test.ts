@@ -48,7 +48,7 @@ describe('the manifests in k8s/', () => {
     const failures: string[] = [];
     for (const file of files) {
       for (const document of readManifestFile(file)) {
-        if (document.content.kind === 'Kustomization') {
+        if (document.content.kind === 'Kustomization' || document.content.kind === 'Component') {
           failures.push(...kustomizationProblems(document.content, (p) => existsSync(join(file, '..', p))).map((p) => `${file}: ${p}`));
           continue;
         }
@@ -66,7 +66,9 @@ describe('the manifests in k8s/', () => {
     expect(kinds).toEqual(
       expect.arrayContaining([
         'OpenTelemetryCollector otel',
+        'Instrumentation nodejs',
         'Instrumentation nodejs-20',
+        'Component undefined',
         'Namespace otel-demo',
         'Deployment test-app',
         'Service test-app',

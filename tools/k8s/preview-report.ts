@@ -3,7 +3,10 @@ import type { ManifestDocument } from './manifest-documents';
 import { describeDocument } from './manifest-documents';
 import { isInstrumentation, type Instrumentation } from './instrumentation-types';
 import { mutatePodForNodejs, resolvePodEnv, type MutationResult } from './operator-mutation';
+import { NODEJS_INIT_CONTAINER_NAME } from './operator/nodejs-init-container';
 import { admittedPod, isWorkload, WORKLOAD_KINDS } from './workload-pod';
+import { universalTreeLine, type Tree } from './operator/universal-tree';
+import { readVersions } from '../../scripts/versions';
 
 // The preview's text, from parsed manifests: for each workload, what the operator
 // would do to the pods it creates, and why.
@@ -15,6 +18,8 @@ export interface PreviewOptions {
   workload?: string;
   /** Also print the app containers' environment as the kubelet resolves it, with example downward values. */
   resolveEnv?: boolean;
+  /** The trees the universal image holds (default: every major of node-versions/versions.json). */
+  universalTrees?: readonly Tree[];
 }
 
 export interface WorkloadPreview {
@@ -62,6 +67,11 @@ function existingObjects(documents: readonly ManifestDocument[], defaultNamespac
   return { secrets, configMaps };
 }
 
+function instrumentationImageOf(result: MutationResult): string | undefined {
+  if (!result.injected) return undefined;
+  return (result.podSpec.initContainers ?? []).find((c) => c.name === NODEJS_INIT_CONTAINER_NAME)?.image;
+}
+
 export function previewDocuments(documents: readonly ManifestDocument[], options: PreviewOptions): WorkloadPreview[] {
   const instrumentations: Instrumentation[] = documents
     .map((d): unknown => d.content)
@@ -105,6 +115,14 @@ export function previewDocuments(documents: readonly ManifestDocument[], options
     if (pod.notes.length) sections.push(`Assumed:\n${bullet(pod.notes)}`);
     if (result.decisions.length) sections.push(`Decisions:\n${bullet(result.decisions)}`);
     if (result.warnings.length) sections.push(`Warnings:\n${bullet(result.warnings)}`);
+    if (result.injected) {
+      const trees = options.universalTrees ?? readVersions().map(({ major, nodeRange }) => ({ major, nodeRange }));
+      const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
+      const lines = result.containers
+        .map((name) => universalTreeLine(instrumentationImageOf(result), containers.find((c) => c.name === name)?.image, name, trees))
+        .filter((line): line is string => line !== undefined);
+      if (lines.length) sections.push(`Tree loaded:\n${bullet(lines)}`);
+    }
     if (result.podSpec) {
       const mutated: V1Pod = { apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata, spec: result.podSpec };
       sections.push(`Pod as the operator returns it:\n---\n${dumpYaml(mutated, YAML_OPTIONS).trimEnd()}`);

@@ -48,8 +48,9 @@ async function main(args: string[]): Promise<number> {
       documents++;
       const { content } = document;
       let verdict: DocumentVerdict;
-      if (content.kind === 'Kustomization') {
-        verdict = { file, index: document.index, line: document.line, title: 'Kustomization', warnings: [], errors: kustomizationProblems(content, (p) => existsSync(join(dirname(file), p))) };
+      if (content.kind === 'Kustomization' || content.kind === 'Component') {
+        // A kustomize Component (k8s/components/per-major) lists its resources like a Kustomization.
+        verdict = { file, index: document.index, line: document.line, title: content.kind, warnings: [], errors: kustomizationProblems(content, (p) => existsSync(join(dirname(file), p))) };
       } else if (isCrd(content)) {
         verdict = { file, index: document.index, line: document.line, title: 'CustomResourceDefinition', warnings: ['CRDs are not validated here'], errors: [] };
       } else {

@@ -15,7 +15,7 @@ import type { TestProject } from 'vitest/node';
 import { ensureBaseImages, requireDockerEngine, runCommand } from './docker';
 import { describeRun, runBuildScript, type BuildRun } from './build-script';
 import { buildInputsDigest } from './build-inputs';
-import { defaultImageReference, E2E_MAJORS, REPO_ROOT } from './repo';
+import { defaultImageReference, defaultUniversalReference, E2E_MAJORS, REPO_ROOT } from './repo';
 
 export const GENERATED_INSTRUMENTATIONS = join(REPO_ROOT, 'k8s/generated/instrumentations.yaml');
 
@@ -29,6 +29,8 @@ export interface E2eBuild {
   build: BuildRun;
   /** Image reference per major, as the build names them by default. */
   images: Record<number, string>;
+  /** The universal image the same build made of those majors. */
+  universalImage: string;
   /** k8s/generated/instrumentations.yaml as the build left it, and whether the build (re)wrote it. */
   generatedInstrumentations: string | null;
   generatedWrittenByBuild: boolean;
@@ -84,6 +86,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     stageRun,
     build,
     images: Object.fromEntries(majors.map((major) => [major, defaultImageReference(major)])),
+    universalImage: defaultUniversalReference(),
     generatedInstrumentations: generated,
     generatedWrittenByBuild,
     startedAt: startedAt.toISOString(),

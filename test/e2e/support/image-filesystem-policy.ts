@@ -68,7 +68,9 @@ export function permissionProblems(entries: readonly TreeEntry[]): string[] {
     if ((entry.mode & 0o022) !== 0) problems.push(`${where}: writable by group or others`);
     if ((entry.mode & 0o6000) !== 0) problems.push(`${where}: setuid or setgid bit set`);
     if (entry.uid !== 0 || entry.gid !== 0) problems.push(`${where}: not owned by root`);
-    if (entry.type !== 'file' && entry.type !== 'directory') problems.push(`${where}: only regular files and directories belong in the image`);
+    // A hard link is a second name of one of the image's own files (the universal image stores identical files of its trees once).
+    const ownHardLink = entry.type === 'hardlink' && entry.linkTarget !== undefined && isImageOwn(entry.linkTarget.replace(/^\/+/, ''));
+    if (entry.type !== 'file' && entry.type !== 'directory' && !ownHardLink) problems.push(`${where}: only regular files and directories belong in the image`);
   }
   return problems;
 }

@@ -36,7 +36,15 @@ export interface PodSettings {
   extraEnv?: V1EnvVar[];
   /** The app container's command, when not the image's (e.g. node server.mjs for the ESM entry). */
   command?: string[];
+  /**
+   * Through the universal image's Instrumentation `nodejs`, annotated "true" as
+   * the committed manifest is, instead of the major's own `nodejs-<major>`.
+   */
+  universal?: boolean;
 }
+
+/** The Instrumentation a pod of these settings is injected with. */
+export const instrumentationNameFor = (settings: Pick<PodSettings, 'major' | 'universal'>) => (settings.universal ? 'nodejs' : `nodejs-${settings.major}`);
 
 export interface EmulatedPod {
   podName: string;
@@ -64,7 +72,7 @@ export function testAppWorkload(manifest: string, settings: PodSettings): Worklo
   if (!template?.metadata || !container) throw new Error(`Deployment ${TEST_APP_DEPLOYMENT} has no pod template with a container`);
   template.metadata.annotations = {
     ...template.metadata.annotations,
-    'instrumentation.opentelemetry.io/inject-nodejs': `${TEST_APP_NAMESPACE}/nodejs-${settings.major}`,
+    'instrumentation.opentelemetry.io/inject-nodejs': settings.universal ? 'true' : `${TEST_APP_NAMESPACE}/nodejs-${settings.major}`,
   };
   container.image = testAppImage(settings.major);
   let env = setEnv(container.env ?? [], 'DB_HOST', '127.0.0.1');
@@ -87,13 +95,13 @@ export function secretsIn(manifest: string): Record<string, Record<string, strin
   return secrets;
 }
 
-/** The generated Instrumentation for a major, exporting to `endpoint`. */
-export function instrumentationFor(generated: string, major: number, endpoint: string): Instrumentation {
+/** The generated Instrumentation of that name (nodejs-<major>, or nodejs for the universal image), exporting to `endpoint`. */
+export function instrumentationFor(generated: string, name: string, endpoint: string): Instrumentation {
   const found = parseManifestText(generated, 'k8s/generated/instrumentations.yaml')
     .map((d): unknown => d.content)
     .filter(isInstrumentation)
-    .find((inst) => inst.metadata.name === `nodejs-${major}`);
-  if (!found) throw new Error(`k8s/generated/instrumentations.yaml has no Instrumentation nodejs-${major}`);
+    .find((inst) => inst.metadata.name === name);
+  if (!found) throw new Error(`k8s/generated/instrumentations.yaml has no Instrumentation ${name}`);
   const inst = structuredClone(found);
   inst.spec.exporter = { ...inst.spec.exporter, endpoint };
   return inst;
@@ -101,7 +109,8 @@ export function instrumentationFor(generated: string, major: number, endpoint: s
 
 export function emulatePod(testAppManifest: string, generatedInstrumentations: string, settings: PodSettings): EmulatedPod {
   const workload = testAppWorkload(testAppManifest, settings);
-  const instrumentation = instrumentationFor(generatedInstrumentations, settings.major, settings.endpoint);
+  // Only the one Instrumentation is in the namespace, so "true" picks it.
+  const instrumentation = instrumentationFor(generatedInstrumentations, instrumentationNameFor(settings), settings.endpoint);
   // admittedPod writes the names a controller invents as <placeholders>; give them values, as a cluster would.
   const admitted = JSON.parse(JSON.stringify(admittedPod(workload, TEST_APP_NAMESPACE)).replaceAll('<pod-template-hash>', POD_TEMPLATE_HASH)) as ReturnType<typeof admittedPod>;
   const result = mutatePodForNodejs({

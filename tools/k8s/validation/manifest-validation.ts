@@ -93,11 +93,13 @@ export class ManifestValidator {
 
 /** A Kustomization's resources must exist; returns one line per missing one. */
 export function kustomizationProblems(content: Record<string, unknown>, exists: (relativePath: string) => boolean): string[] {
-  const resources = content.resources;
-  if (resources === undefined) return [];
-  if (!Array.isArray(resources)) return ['resources: must be a list of files'];
-  return resources
-    .map(String)
-    .filter((resource) => !/^[a-z]+:\/\//.test(resource) && !exists(resource))
-    .map((resource) => `resources: ${resource} does not exist`);
+  return (['resources', 'components'] as const).flatMap((field) => {
+    const listed = content[field];
+    if (listed === undefined) return [];
+    if (!Array.isArray(listed)) return [`${field}: must be a list of files`];
+    return listed
+      .map(String)
+      .filter((entry) => !/^[a-z]+:\/\//.test(entry) && !exists(entry))
+      .map((entry) => `${field}: ${entry} does not exist`);
+  });
 }
