@@ -1,4 +1,6 @@
 /** The Markdown report: tables per major, target verdicts, and how the figures were made (pure). */
+import { homedir } from 'node:os';
+import { REPO_ROOT } from '../scripts/repository';
 import { APPS, APP_NAMES } from './apps';
 import type { Machine } from './machine';
 import type { BenchProfile } from './options';
@@ -195,5 +197,10 @@ export function renderReport(input: ReportInput): string {
     else lines.push(`## Node ${entry.major}: FAILED`, '', 'No figures: the benchmark could not run.', '', '```', entry.error ?? 'unknown error', '```', '');
   }
   lines.push(METHOD, '');
-  return lines.join('\n');
+  return withPortablePaths(lines.join('\n'));
+}
+
+/** The report is committed: paths of the run's machine become repo-relative (or ~/...). */
+export function withPortablePaths(text: string): string {
+  return text.split(`${REPO_ROOT}/`).join('').split(`${homedir()}/`).join('~/');
 }

@@ -12,13 +12,11 @@ const root = REPO_ROOT;
 const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
 // Paths of the machine the project was written on, or of folders beside the repository.
 const OUTSIDE = /(\.\.\/shared\/|\/work\/)/;
-// Written by the benchmark runner with absolute paths of the run; the bench/ rework fixes the writer.
-const KNOWN = ['bench/RESULTS.md'];
 
 describe('the repository on its own', () => {
   it('no tracked file refers to a path outside it', () => {
     const offending = tracked
-      .filter((file) => !KNOWN.includes(file) && existsSync(join(root, file)))
+      .filter((file) => existsSync(join(root, file)))
       .filter((file) => !/\.(tgz|png|jpg|gz)$/.test(file))
       .flatMap((file) =>
         readFileSync(join(root, file), 'utf8')
