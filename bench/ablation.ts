@@ -1,14 +1,17 @@
 /**
- * Where ours spends its per-request time: the node:http hello-world under
- * load with parts of our pipeline switched off through its own environment
- * variables, reporting the server's CPU time per request (robust on a shared
- * machine) next to bare and upstream. Not part of `npm run bench`:
+ * Where ours spends its per-request time: one bench app under load with parts
+ * of our pipeline switched off through its own environment variables,
+ * reporting the server's CPU time per request (robust on a shared machine)
+ * next to bare and upstream. With --rate every case gets the same offered
+ * load (autocannon -R), so batching under saturation does not blur the
+ * comparison. --env adds a case of ours with extra variables. Not part of
+ * `npm run bench`:
  *
- *   npx tsx bench/ablation.ts [--major 20] [--seconds 4] [--rounds 2]
+ *   npx tsx bench/ablation.ts [--major 20] [--app http] [--rate 4000] [--seconds 4] [--rounds 2] [--env 'A=1,B=2' ...]
  */
 import { parseArgs } from 'node:util';
 import { OtlpReceiver } from '../test/support/otlp-receiver';
-import { APPS, APPS_DIR } from './apps';
+import { APP_NAMES, APPS, APPS_DIR, type AppName } from './apps';
 import { runAutocannon } from './autocannon';
 import { processEnv, type MajorContext } from './major-context';
 import { prepareMajor } from './prepare-major';
@@ -34,7 +37,28 @@ const CASES: Case[] = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { major: { type: 'string', default: '20' }, seconds: { type: 'string', default: '4' }, rounds: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({
+    options: {
+      major: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '4' },
+      rounds: { type: 'string', default: '2' },
+      app: { type: 'string', default: 'http' },
+      rate: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  if (!APP_NAMES.includes(values.app as AppName)) throw new Error(`--app must be one of ${APP_NAMES.join(', ')}`);
+  const app = APPS[values.app as AppName];
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(Number.isInteger(rate) && rate > 0)) throw new Error('--rate must be a positive integer (requests per second)');
+  const cases: Case[] = [
+    ...CASES,
+    ...values.env.map((spec): Case => ({
+      name: `ours, ${spec}`,
+      variant: 'ours',
+      extraEnv: Object.fromEntries(spec.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+    })),
+  ];
   const major = Number(values.major);
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
@@ -45,17 +69,17 @@ async function main(): Promise<void> {
   const prepared = await prepareMajor(major, log);
   const receiver = await OtlpReceiver.start();
   const context: MajorContext = { prepared, receiver, log };
-  const cpuPerRequest = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
+  const cpuPerRequest = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const test of CASES) {
+      for (const test of cases) {
         const env = { ...processEnv(context, test.variant, 'ablation'), ...test.extraEnv };
-        const server = await startServer({ node: prepared.node, script: APPS.http.script, cwd: APPS_DIR, env, timeoutMs: 30_000 });
+        const server = await startServer({ node: prepared.node, script: app.script, cwd: APPS_DIR, env, timeoutMs: 30_000 });
         try {
           const url = `http://127.0.0.1:${server.port}/`;
-          await runAutocannon(url, 20, 1, `${test.name} (warm-up)`);
+          await runAutocannon(url, 20, 1, `${test.name} (warm-up)`, rate);
           const before = readProcCpuSeconds(server.pid);
-          const load = await runAutocannon(url, 20, seconds, test.name);
+          const load = await runAutocannon(url, 20, seconds, test.name, rate);
           cpuPerRequest.get(test.name)!.push(((readProcCpuSeconds(server.pid) - before) * 1e6) / load.requests);
           receiver.clear();
         } finally {
@@ -66,8 +90,8 @@ async function main(): Promise<void> {
   } finally {
     await receiver.close();
   }
-  process.stdout.write(`node:http hello-world, Node ${prepared.nodeVersion}, server CPU µs per request (median of ${rounds}, autocannon -c 20 -d ${seconds}):\n\n| case | µs/request |\n| --- | --- |\n`);
-  for (const test of CASES) process.stdout.write(`| ${test.name} | ${median(cpuPerRequest.get(test.name)!).toFixed(1)} |\n`);
+  process.stdout.write(`${app.title}, Node ${prepared.nodeVersion}, server CPU µs per request (median of ${rounds}, autocannon -c 20 -d ${seconds}${rate === undefined ? '' : ` -R ${rate}`}):\n\n| case | µs/request |\n| --- | --- |\n`);
+  for (const test of cases) process.stdout.write(`| ${test.name} | ${median(cpuPerRequest.get(test.name)!).toFixed(1)} |\n`);
 }
 
 main().catch((error: Error) => {

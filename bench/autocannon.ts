@@ -43,10 +43,12 @@ export function parseAutocannonReport(stdout: string, what: string): LoadResult 
   };
 }
 
-export function runAutocannon(url: string, connections: number, durationSeconds: number, what: string): Promise<LoadResult> {
+/** ratePerSecond: a fixed offered load (autocannon -R) instead of as many requests as the server takes. */
+export function runAutocannon(url: string, connections: number, durationSeconds: number, what: string, ratePerSecond?: number): Promise<LoadResult> {
   const cli = require.resolve('autocannon/autocannon.js');
+  const rate = ratePerSecond === undefined ? [] : ['-R', String(ratePerSecond)];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, '-c', String(connections), '-d', String(durationSeconds), '--json', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '-c', String(connections), '-d', String(durationSeconds), ...rate, '--json', url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
