@@ -8,6 +8,8 @@ export const APPS = {
   express: { title: 'express hello-world', script: join(APPS_DIR, 'express-hello.cjs') },
   'express-esm': { title: 'express hello-world, ES module', script: join(APPS_DIR, 'express-hello.mjs') },
   'http-outbound': { title: 'node:http calling out (http.get + fetch)', script: join(APPS_DIR, 'http-outbound.cjs') },
+  fastify: { title: 'fastify hello-world', script: join(APPS_DIR, 'fastify-hello.cjs') },
+  nest: { title: 'NestJS on express hello-world', script: join(APPS_DIR, 'nest-hello.cjs') },
 } as const;
 export type AppName = keyof typeof APPS;
 export const APP_NAMES = Object.keys(APPS) as AppName[];
