@@ -3,7 +3,17 @@
 export interface BenchProfile {
   name: 'full' | 'quick';
   startup: { warmupRounds: number; rounds: number; settleMs: number };
-  throughput: { connections: number; durationSeconds: number; warmupSeconds: number; rounds: number };
+  throughput: {
+    connections: number;
+    /** Saturated runs: as many requests as the server takes. */
+    durationSeconds: number;
+    warmupSeconds: number;
+    rounds: number;
+    /** Runs at the fixed offered load (fixed-load.ts), the same for every variant. */
+    fixedLoadSeconds: number;
+    fixedLoadWarmupSeconds: number;
+    fixedLoadRounds: number;
+  };
   tree: { warmupRounds: number; rounds: number };
   micro: { spansPerRound: number; warmupRounds: number; rounds: number };
   exportLoop: { durationMs: number; rounds: number };
@@ -20,8 +30,9 @@ export const DEFAULT_MAJORS = [20, 22];
 
 export const FULL: BenchProfile = {
   name: 'full',
-  startup: { warmupRounds: 1, rounds: 10, settleMs: 300 },
-  throughput: { connections: 20, durationSeconds: 10, warmupSeconds: 2, rounds: 3 },
+  // Six apps, each saturated and then at a fixed load, in about 35 minutes for two majors on 2 cores.
+  startup: { warmupRounds: 1, rounds: 8, settleMs: 300 },
+  throughput: { connections: 20, durationSeconds: 6, warmupSeconds: 1, rounds: 3, fixedLoadSeconds: 5, fixedLoadWarmupSeconds: 2, fixedLoadRounds: 3 },
   tree: { warmupRounds: 1, rounds: 5 },
   micro: { spansPerRound: 20_000, warmupRounds: 5, rounds: 15 },
   exportLoop: { durationMs: 5_000, rounds: 3 },
@@ -30,7 +41,7 @@ export const FULL: BenchProfile = {
 export const QUICK: BenchProfile = {
   name: 'quick',
   startup: { warmupRounds: 1, rounds: 3, settleMs: 300 },
-  throughput: { connections: 20, durationSeconds: 3, warmupSeconds: 1, rounds: 1 },
+  throughput: { connections: 20, durationSeconds: 3, warmupSeconds: 1, rounds: 1, fixedLoadSeconds: 3, fixedLoadWarmupSeconds: 1, fixedLoadRounds: 1 },
   // The upstream tree takes seconds per copy; the install just made (or used) it warm in the page cache.
   tree: { warmupRounds: 0, rounds: 3 },
   micro: { spansPerRound: 10_000, warmupRounds: 3, rounds: 5 },

@@ -4,14 +4,23 @@
  * fixed-length autocannon run while sampling the server's RSS. The receiver
  * counts the spans that arrived during the measured run, so a variant that
  * silently exported nothing cannot pass for a cheap one.
+ *
+ * Two phases per app: saturated (as many requests as each server takes), then
+ * a fixed offered load (autocannon -R) the same for every variant, chosen
+ * below every variant's saturation measured in the first phase. CPU per
+ * request is compared at the fixed load: saturated, the instrumented variants
+ * batch differently and a pod rarely runs that way.
  */
 import { APPS, APPS_DIR, type AppName } from './apps';
 import { runAutocannon, type LoadResult } from './autocannon';
+import { fixedLoadRate } from './fixed-load';
 import { runInterleaved } from './interleave';
 import { processEnv, spansFrom, type MajorContext } from './major-context';
 import type { BenchProfile } from './options';
 import { readProcCpuSeconds, readProcMemory } from './proc-status';
 import { startServer } from './server-process';
+import { median } from './statistics';
+import { pick } from './summary';
 import { serviceNameOf, VARIANTS, type Variant } from './variants';
 
 export interface ThroughputSample extends LoadResult {
@@ -25,49 +34,106 @@ export interface ThroughputSample extends LoadResult {
   receiverCpuSeconds: number;
 }
 
-export type ThroughputResult = Record<Variant, ThroughputSample[]>;
+/** Ours with no span recorded: the issue's "always_off within 25 % of bare" case, run on the node:http app only. */
+export const ALWAYS_OFF = 'ours, always_off';
+export type FixedLoadCase = Variant | typeof ALWAYS_OFF;
+const ALWAYS_OFF_APP: AppName = 'http';
+
+export function fixedLoadCases(app: AppName): FixedLoadCase[] {
+  return app === ALWAYS_OFF_APP ? [...VARIANTS, ALWAYS_OFF] : [...VARIANTS];
+}
+
+export interface ThroughputResult {
+  saturated: Record<Variant, ThroughputSample[]>;
+  fixedLoad: {
+    /** Requests per second offered to every case (autocannon -R). */
+    ratePerSecond: number;
+    runs: Record<Variant, ThroughputSample[]> & { [ALWAYS_OFF]?: ThroughputSample[] };
+  };
+}
 
 const RSS_SAMPLE_MS = 200;
+
+interface MeasureOptions {
+  variant: Variant;
+  extraEnv: Record<string, string>;
+  /** Whether the receiver must get spans from this server (not bare, not always_off). */
+  expectSpans: boolean;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** undefined: saturate. */
+  ratePerSecond: number | undefined;
+  what: string;
+}
+
+async function measureServer(context: MajorContext, app: AppName, connections: number, options: MeasureOptions): Promise<ThroughputSample> {
+  const { what, variant } = options;
+  const env = { ...processEnv(context, variant, app), ...options.extraEnv };
+  const server = await startServer({ node: context.prepared.node, script: APPS[app].script, cwd: APPS_DIR, env, timeoutMs: 30_000 });
+  try {
+    const url = `http://127.0.0.1:${server.port}/`;
+    await runAutocannon(url, connections, options.warmupSeconds, `${what} (warm-up)`, options.ratePerSecond);
+    context.receiver.clear();
+    let rssUnderLoadBytes = 0;
+    const sampler = setInterval(() => {
+      rssUnderLoadBytes = Math.max(rssUnderLoadBytes, readProcMemory(server.pid).rssBytes);
+    }, RSS_SAMPLE_MS);
+    const cpuBefore = process.cpuUsage();
+    const serverCpuBefore = readProcCpuSeconds(server.pid);
+    let load: LoadResult;
+    try {
+      load = await runAutocannon(url, connections, options.durationSeconds, what, options.ratePerSecond);
+    } finally {
+      clearInterval(sampler);
+    }
+    const serverCpuSeconds = readProcCpuSeconds(server.pid) - serverCpuBefore;
+    const cpu = process.cpuUsage(cpuBefore);
+    rssUnderLoadBytes = Math.max(rssUnderLoadBytes, readProcMemory(server.pid).rssBytes);
+    const spans = spansFrom(context.receiver, serviceNameOf(variant, app));
+    context.receiver.clear();
+    if (options.expectSpans && spans === 0) {
+      throw new Error(`${what}: the receiver got no spans from ${serviceNameOf(variant, app)} during the run; the instrumentation did not work, so its figures would mean nothing.\nstderr: ${server.stderr().slice(-2000)}`);
+    }
+    return {
+      ...load,
+      rssUnderLoadBytes,
+      serverCpuMicrosPerRequest: (serverCpuSeconds * 1e6) / load.requests,
+      spansPerRequest: spans / load.requests,
+      receiverCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    };
+  } finally {
+    await server.kill();
+  }
+}
 
 export async function benchThroughput(context: MajorContext, app: AppName, profile: BenchProfile['throughput']): Promise<ThroughputResult> {
   const { major } = context.prepared;
   context.log(`node${major} throughput, ${APPS[app].title}: ${profile.rounds} rounds of ${VARIANTS.join(' ')}, each ${profile.warmupSeconds} s warm-up + ${profile.durationSeconds} s at -c ${profile.connections}`);
-  return runInterleaved(VARIANTS, 0, profile.rounds, async (variant, run) => {
-    const what = `node${major} ${app} ${variant} round ${run.round + 1}`;
-    const server = await startServer({ node: context.prepared.node, script: APPS[app].script, cwd: APPS_DIR, env: processEnv(context, variant, app), timeoutMs: 30_000 });
-    try {
-      const url = `http://127.0.0.1:${server.port}/`;
-      await runAutocannon(url, profile.connections, profile.warmupSeconds, `${what} (warm-up)`);
-      context.receiver.clear();
-      let rssUnderLoadBytes = 0;
-      const sampler = setInterval(() => {
-        rssUnderLoadBytes = Math.max(rssUnderLoadBytes, readProcMemory(server.pid).rssBytes);
-      }, RSS_SAMPLE_MS);
-      const cpuBefore = process.cpuUsage();
-      const serverCpuBefore = readProcCpuSeconds(server.pid);
-      let load: LoadResult;
-      try {
-        load = await runAutocannon(url, profile.connections, profile.durationSeconds, what);
-      } finally {
-        clearInterval(sampler);
-      }
-      const serverCpuSeconds = readProcCpuSeconds(server.pid) - serverCpuBefore;
-      const cpu = process.cpuUsage(cpuBefore);
-      rssUnderLoadBytes = Math.max(rssUnderLoadBytes, readProcMemory(server.pid).rssBytes);
-      const spans = spansFrom(context.receiver, serviceNameOf(variant, app));
-      context.receiver.clear();
-      if (variant !== 'bare' && spans === 0) {
-        throw new Error(`${what}: the receiver got no spans from ${serviceNameOf(variant, app)} during the run; the instrumentation did not work, so its figures would mean nothing.\nstderr: ${server.stderr().slice(-2000)}`);
-      }
-      return {
-        ...load,
-        rssUnderLoadBytes,
-        serverCpuMicrosPerRequest: (serverCpuSeconds * 1e6) / load.requests,
-        spansPerRequest: spans / load.requests,
-        receiverCpuSeconds: (cpu.user + cpu.system) / 1e6,
-      };
-    } finally {
-      await server.kill();
-    }
-  });
+  const saturated = await runInterleaved(VARIANTS, 0, profile.rounds, (variant, run) =>
+    measureServer(context, app, profile.connections, {
+      variant,
+      extraEnv: {},
+      expectSpans: variant !== 'bare',
+      warmupSeconds: profile.warmupSeconds,
+      durationSeconds: profile.durationSeconds,
+      ratePerSecond: undefined,
+      what: `node${major} ${app} ${variant} round ${run.round + 1}`,
+    }),
+  );
+  const medians = pick(saturated, (s) => s.requestsPerSecond);
+  const ratePerSecond = fixedLoadRate({ bare: median(medians.bare), ours: median(medians.ours), upstream: median(medians.upstream) });
+  const cases = fixedLoadCases(app);
+  context.log(`node${major} fixed load, ${APPS[app].title}: ${profile.fixedLoadRounds} rounds of ${cases.join(' / ')} at -R ${ratePerSecond}, each ${profile.fixedLoadWarmupSeconds} s warm-up + ${profile.fixedLoadSeconds} s`);
+  const runs = await runInterleaved(cases, 0, profile.fixedLoadRounds, (name, run) =>
+    measureServer(context, app, profile.connections, {
+      variant: name === ALWAYS_OFF ? 'ours' : name,
+      extraEnv: name === ALWAYS_OFF ? { OTEL_TRACES_SAMPLER: 'always_off' } : {},
+      expectSpans: name === 'ours' || name === 'upstream',
+      warmupSeconds: profile.fixedLoadWarmupSeconds,
+      durationSeconds: profile.fixedLoadSeconds,
+      ratePerSecond,
+      what: `node${major} ${app} ${name} at ${ratePerSecond} req/s round ${run.round + 1}`,
+    }),
+  );
+  return { saturated, fixedLoad: { ratePerSecond, runs } };
 }
