@@ -29,3 +29,13 @@ export function fixedLoadRate(saturatedRequestsPerSecond: Record<string, number>
   if (rate < 1) throw new Error(`fixed load: the slowest variant served ${slowest} requests/s, too few to offer a fixed load below it`);
   return rate;
 }
+
+/** A case that served less than this share of the offered rate was saturated after all (a busy machine). */
+export const HELD_RATE_SHARE = 0.95;
+
+/** The cases whose median served requests/s fell short of the offered rate, so their CPU figure is partly a saturated one. */
+export function casesShortOfRate(ratePerSecond: number, servedRequestsPerSecond: Record<string, number>): string[] {
+  return Object.entries(servedRequestsPerSecond)
+    .filter(([, served]) => !(served >= ratePerSecond * HELD_RATE_SHARE))
+    .map(([name]) => name);
+}

@@ -5,6 +5,7 @@ import { APPS, APP_NAMES } from './apps';
 import type { Machine } from './machine';
 import type { BenchProfile } from './options';
 import type { MajorResult } from './run-major';
+import { casesShortOfRate } from './fixed-load';
 import { EXPORT_VARIANTS } from './span-pipeline-bench';
 import { median } from './statistics';
 import { compare, pick, type Comparison } from './summary';
@@ -64,7 +65,16 @@ export function startupTable(result: MajorResult): string {
   return table(COMPARISON_HEADER, rows);
 }
 
-const fixedLoadLabel = (throughput: ThroughputResult) => `at a fixed ${throughput.fixedLoad.ratePerSecond} req/s`;
+function shortOfRate(throughput: ThroughputResult): string[] {
+  const { runs, ratePerSecond } = throughput.fixedLoad;
+  const served = Object.fromEntries(Object.entries(runs).map(([name, samples]) => [name, median(samples.map((s) => s.requestsPerSecond))]));
+  return casesShortOfRate(ratePerSecond, served);
+}
+
+function fixedLoadLabel(throughput: ThroughputResult): string {
+  const short = shortOfRate(throughput);
+  return `at a fixed ${throughput.fixedLoad.ratePerSecond} req/s${short.length > 0 ? `; short of that rate, so partly saturated: ${short.join(', ')}` : ''}`;
+}
 
 export function throughputTable(result: MajorResult): string {
   const rows: string[][] = [];
@@ -93,7 +103,9 @@ export function fixedLoadTable(result: MajorResult): string {
     const { runs, ratePerSecond } = throughput.fixedLoad;
     const title = `${APPS[app].title}, ${ratePerSecond} req/s offered`;
     // Every variant is offered the same rate, so a share of upstream's loss means nothing here.
-    rows.push([...comparisonRow(title, 'requests/s served', compare(pick(runs, (s) => s.requestsPerSecond), true)).slice(0, -1), '']);
+    const short = shortOfRate(throughput);
+    const served = short.length > 0 ? `requests/s served (short of the rate, partly saturated: ${short.join(', ')})` : 'requests/s served';
+    rows.push([...comparisonRow(title, served, compare(pick(runs, (s) => s.requestsPerSecond), true)).slice(0, -1), '']);
     const cpu = compare(pick(runs, (s) => s.serverCpuMicrosPerRequest));
     rows.push(comparisonRow(title, '**server CPU per request (µs)**', cpu, 1, 1));
     const alwaysOff = runs[ALWAYS_OFF];
@@ -209,7 +221,7 @@ export const METHOD = [
   `- \`OTEL_NODE_RESOURCE_DETECTORS=${RESOURCE_DETECTORS}\` for both: upstream's default also runs the cloud detectors, which query metadata addresses off the machine; benchmark traffic stays on 127.0.0.1.`,
   '- Start-up: spawn → end of the first `GET /` (the app prints `LISTENING <port>`, the runner then requests). Peak RSS is VmHWM from /proc/<pid>/status 300 ms after that response; then SIGKILL (the same for every variant; upstream ignores SIGTERM without an app handler).',
   '- Throughput: a fresh server per run, a short warm-up load, then the measured autocannon run in its own process (the runner\'s Node, whatever major is under test). RSS is sampled every 200 ms. Server CPU per request is the server\'s utime + stime (/proc/<pid>/stat, 10 ms ticks) over the measured run divided by the requests served: on a shared machine it measures the cost of a request better than requests/s, which also counts waiting for a core. autocannon records latency in whole milliseconds, so p50 of a fast server reads 0 or 1. Spans per request counts what reached the receiver during the run; the runner CPU row is mostly the receiver decoding OTLP, which shares the 2 cores with server and load generator.',
-  '- Fixed load: after the saturated runs of an app, every variant (and, for the node:http app, ours with `OTEL_TRACES_SAMPLER=always_off`) runs again in fresh servers at one offered rate (autocannon -R: each connection sends its share of the rate per second, then waits for the next second): half of the slowest variant\'s median saturated requests/s, rounded down to two significant digits (bench/fixed-load.ts). Saturated, an instrumented server batches and queues differently from an idle-ish one, which inflates its CPU per request; a pod rarely runs saturated. The targets on server CPU per request (added over bare, and always_off against bare) are judged at this fixed load; the saturated figure stays in the table for comparison.',
+  '- Fixed load: after the saturated runs of an app, every variant (and, for the node:http app, ours with `OTEL_TRACES_SAMPLER=always_off`) runs again in fresh servers at one offered rate (autocannon -R: each connection sends its share of the rate per second, then waits for the next second): half of the slowest variant\'s median saturated requests/s, rounded down to two significant digits (bench/fixed-load.ts). Saturated, an instrumented server batches and queues differently from an idle-ish one, which inflates its CPU per request; a pod rarely runs saturated. The targets on server CPU per request (added over bare, and always_off against bare) are judged at this fixed load; the saturated figure stays in the table for comparison. A case that served less than 95 % of the offered rate (a busy machine) is named in the table and in the verdicts: its figure is partly a saturated one.',
   '- Tree: ours is the staged tree (`scripts/stage.ts`, what the image holds under /autoinstrumentation); upstream\'s is the node_modules of its installed set. Bytes are the sum of regular files\' sizes. `cp -r` into an empty directory, page cache warm after the warm-up copy.',
   '- Span pipeline: `bench/span-pipeline-micro.ts` under the measured Node (tsx, sources from src/), real ended SDK spans of an HTTP server request with 15 attributes (query strings in http.url and http.target), configuration from `parseConfig` with the operator\'s environment; wall clock and process CPU time (CPU time leaves out waiting for a core on a busy machine; it includes GC threads). The export loop makes such spans with 100-span bursts and a `setImmediate` between them, then `forceFlush`es.',
   '- "ours\' added as % of upstream\'s" is (ours − bare) / (upstream − bare); for requests/s it is the loss against bare, (bare − ours) / (bare − upstream). n/a when upstream adds nothing.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixedLoadRate, roundDownToTwoDigits } from '../../bench/fixed-load';
+import { casesShortOfRate, fixedLoadRate, roundDownToTwoDigits } from '../../bench/fixed-load';
 
 describe('bench fixed load', () => {
   it('rounds down to two significant digits', () => {
@@ -27,5 +27,11 @@ describe('bench fixed load', () => {
     expect(() => fixedLoadRate({ bare: 5000, ours: Number.NaN })).toThrow(/ours=NaN/);
     expect(() => fixedLoadRate({ bare: 5000, upstream: 0 })).toThrow(/upstream=0/);
     expect(() => fixedLoadRate({ bare: 1.5 })).toThrow(/too few/);
+  });
+
+  it('names the cases that could not keep up with the offered rate', () => {
+    expect(casesShortOfRate(1700, { bare: 1704, ours: 1690, upstream: 1506 })).toEqual(['upstream']);
+    expect(casesShortOfRate(1700, { bare: 1704, ours: 1615 })).toEqual([]);
+    expect(casesShortOfRate(1700, { bare: Number.NaN })).toEqual(['bare']);
   });
 });
