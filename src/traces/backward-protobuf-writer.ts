@@ -10,6 +10,8 @@
  */
 
 const TWO_TO_32 = 0x1_0000_0000;
+// Above this many chars a string is cheaper to write by Node's native code than char by char (bench/otlp-encode-micro.ts).
+const LONG_STRING = 32;
 
 export class BackwardProtobufWriter {
   private buffer: Buffer;
@@ -153,6 +155,10 @@ export class BackwardProtobufWriter {
    */
   string(value: string): void {
     const chars = value.length;
+    if (chars > LONG_STRING) {
+      this.longString(value);
+      return;
+    }
     this.reserve(chars);
     const buffer = this.buffer;
     const start = this.pos - chars;
@@ -171,6 +177,18 @@ export class BackwardProtobufWriter {
     this.reserve(bytes);
     this.pos -= bytes;
     this.buffer.write(value, this.pos, bytes, 'utf8');
+    this.uint32(bytes);
+  }
+
+  /**
+   * Long strings go to Node's native writers: UTF-8 length equal to the
+   * char count means every char is ASCII, and then latin1 writes the same bytes.
+   */
+  private longString(value: string): void {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    this.reserve(bytes);
+    this.pos -= bytes;
+    this.buffer.write(value, this.pos, bytes, bytes === value.length ? 'latin1' : 'utf8');
     this.uint32(bytes);
   }
 
