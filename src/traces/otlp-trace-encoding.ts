@@ -115,35 +115,35 @@ function encodedScopeField(scope: Scope): Uint8Array {
   return encoded;
 }
 
-/** Span fields 16 down to 1 (trace.proto numbering). */
+/** Span fields 16 down to 1 (trace.proto numbering). Counts read `|| 0`: a span from elsewhere may lack them. */
 function writeSpanContent(writer: BackwardProtobufWriter, span: ReadableSpan): void {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
   writer.fixed32(spanFlags(context.traceFlags, parent?.isRemote));
   writer.tag(16, 5);
   const statusEnd = writer.length;
-  writer.uint32(span.status.code);
+  writer.uint32(span.status.code || 0);
   writer.tag(3, 0);
   if (span.status.message) {
     writer.string(span.status.message);
     writer.tag(2, 2);
   }
   writer.lengthDelimited(15, statusEnd);
-  writer.uint32(span.droppedLinksCount);
+  writer.uint32(span.droppedLinksCount || 0);
   writer.tag(14, 0);
   for (let i = span.links.length - 1; i >= 0; i--) {
     const end = writer.length;
     writeLinkContent(writer, span.links[i]!);
     writer.lengthDelimited(13, end);
   }
-  writer.uint32(span.droppedEventsCount);
+  writer.uint32(span.droppedEventsCount || 0);
   writer.tag(12, 0);
   for (let i = span.events.length - 1; i >= 0; i--) {
     const end = writer.length;
     writeEventContent(writer, span.events[i]!);
     writer.lengthDelimited(11, end);
   }
-  writer.uint32(span.droppedAttributesCount);
+  writer.uint32(span.droppedAttributesCount || 0);
   writer.tag(10, 0);
   if (span.attributes) writeAttributes(writer, span.attributes, 9);
   writer.hrTime(span.endTime);

@@ -85,4 +85,17 @@ describe('our OTLP trace encoding against upstream otlp-transformer, decoded wit
     const first = Buffer.from(encodeTraceExportRequest(batch));
     expect(Buffer.from(encodeTraceExportRequest(batch)).equals(first)).toBe(true);
   });
+
+  it('encodes a span made elsewhere without dropped counts as counts of 0', () => {
+    const [real] = serverSpans(1);
+    const r = real!;
+    const partial = {
+      name: r.name, kind: r.kind, spanContext: () => r.spanContext(), startTime: r.startTime, endTime: r.endTime, status: r.status,
+      attributes: r.attributes, links: [], events: [], resource: r.resource, instrumentationScope: r.instrumentationScope,
+    } as unknown as ReadableSpan;
+    const decoded = decodeTraceRequest(encodeTraceExportRequest([partial])) as unknown as Decoded;
+    const span = decoded.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    expect([span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount]).toEqual([0, 0, 0]);
+    expect(span.attributes).toHaveLength(Object.keys(real!.attributes).length);
+  });
 });
