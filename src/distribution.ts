@@ -5,7 +5,6 @@
  * after it decided to start; every failure here is contained and reported.
  */
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -17,6 +16,7 @@ import { buildInfo } from './build-info';
 import { sdkLine, type SdkLine } from './sdk-line';
 import { buildResource, processName, resourceAttributes } from './resource';
 import { createPropagator } from './propagation';
+import { HttpAwareContextManager } from './context-manager';
 import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
 import { debugSpanLogger } from './processor/debug-span-log';
@@ -77,7 +77,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(new HttpAwareContextManager().enable());
   propagation.setGlobalPropagator(createPropagator(config.propagators, sdk.jaegerPropagator, (message) => diagnostics.log('warn', message)));
 
   let meterProvider: MeterProvider | undefined;

@@ -6,17 +6,24 @@
  * For such a request we do only what is still observable: the trace context
  * (a non-recording span with a fresh span id, so outbound calls propagate it),
  * the route slot frameworks fill in, the context bound to the request and
- * response, and the instrumentation's own close/error handling, which records
- * the http.server.request.duration histogram exactly as before.
+ * response, and the http.server.request.duration histogram, recorded with the
+ * attributes the instrumentation's close/error handling gives it. Even that
+ * is done lean: the span's ids are drawn only when asked for, the binding
+ * costs one property write (emitter-context.ts), and the instrumentation's
+ * own close handling (span bookkeeping, attribute objects merged, headers
+ * captured for a span that records nothing) is skipped.
  *
  * Only instrumentation versions whose internals were checked get this (those
  * of the 2.x and 3.x SDK lines, which emit the stable conventions only); any
  * other shape, or a user hook in the configuration, keeps the full path.
  */
 import { errorMonitor } from 'node:events';
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span } from '@opentelemetry/api';
-import { hrTime, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { performance } from 'node:perf_hooks';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
+import { bindEmitterContext } from './emitter-context';
+import { UnsampledSpan } from './unsampled-span';
 
 /**
  * Whether a server span with this parent will not be sampled whatever its
@@ -39,16 +46,14 @@ interface IncomingRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 interface ServerResponse {
+  statusCode?: number;
   on(event: string | symbol, listener: Listener): unknown;
 }
 type Emit = (this: unknown, event: unknown, ...args: unknown[]) => unknown;
 
 interface HttpInstrumentationInternals {
   _incomingRequestFunction(component: string, original: Emit): Emit;
-  _onServerResponseFinish(request: unknown, response: unknown, span: Span, metricAttributes: Record<string, unknown>, startTime: unknown): void;
-  _onServerResponseError(span: Span, metricAttributes: Record<string, unknown>, startTime: unknown, error: unknown): void;
   _recordServerDuration(durationMs: number, attributes: Record<string, unknown>): void;
-  _spanNotEnded: { add(span: Span): unknown };
   getConfig(): Record<string, unknown>;
 }
 
@@ -68,12 +73,8 @@ function hasInternalsChecked(candidate: Partial<HttpInstrumentationInternals> & 
     !('_semconvStability' in candidate) &&
     typeof candidate._incomingRequestFunction === 'function' &&
     candidate._incomingRequestFunction.length === 2 &&
-    typeof candidate._onServerResponseFinish === 'function' &&
-    candidate._onServerResponseFinish.length === 5 &&
-    typeof candidate._onServerResponseError === 'function' &&
     typeof candidate._recordServerDuration === 'function' &&
     candidate._recordServerDuration.length === 2 &&
-    typeof candidate._spanNotEnded?.add === 'function' &&
     typeof candidate.getConfig === 'function'
   );
 }
@@ -87,12 +88,19 @@ export function normalizedMethod(method: string | undefined): string {
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
 
-const idBytes = Buffer.alloc(16);
-/** Random lowercase hex id of `bytes` bytes, never all zeros (an all-zero id is invalid). */
-export function randomId(bytes: 8 | 16): string {
-  for (let i = 0; i < bytes; i += 4) idBytes.writeUInt32BE((Math.random() * 0x100000000) >>> 0, i);
-  if (idBytes.readUInt32BE(bytes - 4) === 0) idBytes.writeUInt32BE(1, bytes - 4);
-  return idBytes.toString('hex', 0, bytes);
+/**
+ * The http.server.request.duration attributes the instrumentation records
+ * when the response closes (pure): those of the request, the route a
+ * framework set, the status code, and error.type for a 5xx status.
+ */
+export function closedRequestAttributes(request: Readonly<Record<string, unknown>>, route: string | undefined, statusCode: number | undefined): Record<string, unknown> {
+  const attributes: Record<string, unknown> = { ...request };
+  if (route !== undefined) attributes['http.route'] = route;
+  if (statusCode) {
+    attributes['http.response.status_code'] = statusCode;
+    if (statusCode >= 500 && statusCode < 600) attributes['error.type'] = String(statusCode);
+  }
+  return attributes;
 }
 
 /**
@@ -108,54 +116,68 @@ export function shortenUnsampledRequests(instrumentation: object, policy: Sampli
   // decision is the root one, known now, and the extraction can be skipped.
   const rootUnsampled = certainlyUnsampled(policy, undefined);
   let propagatorFields: string[] | undefined;
+  // The configuration rarely changes: whether it asks for the full path is
+  // worked out again only when it does.
+  let checkedConfig: Record<string, unknown> | undefined;
+  let configNeedsFullPath = false;
   http._incomingRequestFunction = function (this: HttpInstrumentationInternals, component: string, original: Emit): Emit {
     const full = upstream.call(this, component, original);
-    return function incomingRequest(this: unknown, event: unknown, ...args: unknown[]): unknown {
-      if (event !== 'request') return original.apply(this, [event, ...args]);
+    return function incomingRequest(this: unknown, event: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      if (event !== 'request') return Reflect.apply(original, this, args);
       const config = http.getConfig();
-      for (const option of FULL_PATH_OPTIONS) if (config[option]) return full.apply(this, [event, ...args]);
-      const request = args[0] as IncomingRequest;
-      const response = args[1] as ServerResponse;
-      propagatorFields ??= propagation.fields();
-      if (!rootUnsampled && !propagatorFields.some((field) => request.headers[field] !== undefined)) return full.apply(this, [event, ...args]);
-      const parentContext = propagation.extract(ROOT_CONTEXT, request.headers);
-      const parent = trace.getSpanContext(parentContext);
-      const validParent = parent && isSpanContextValid(parent) ? parent : undefined;
-      if (!certainlyUnsampled(policy, validParent ? (validParent.traceFlags & TraceFlags.SAMPLED) !== 0 : undefined)) {
-        return full.apply(this, [event, ...args]);
+      if (config !== checkedConfig) {
+        checkedConfig = config;
+        configNeedsFullPath = FULL_PATH_OPTIONS.some((option) => config[option]);
       }
-      // What the SDK's tracer returns for a NOT_RECORD decision.
-      const span = trace.wrapSpanContext({
-        traceId: validParent?.traceId ?? randomId(16),
-        spanId: randomId(8),
-        traceFlags: TraceFlags.NONE,
-        traceState: validParent?.traceState,
-      });
-      const metricAttributes: Record<string, unknown> = { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component };
-      if (request.httpVersion) metricAttributes['network.protocol.version'] = request.httpVersion;
-      const startTime = hrTime();
-      http._spanNotEnded.add(span);
-      const requestContext = setRPCMetadata(trace.setSpan(parentContext, span), { type: RPCType.HTTP, span });
+      if (configNeedsFullPath) return Reflect.apply(full, this, args);
+      const request = args[1] as IncomingRequest;
+      const response = args[2] as ServerResponse;
+      propagatorFields ??= propagation.fields();
+      let parentContext = ROOT_CONTEXT;
+      let parent: SpanContext | undefined;
+      if (hasAnyHeader(request.headers, propagatorFields)) {
+        parentContext = propagation.extract(ROOT_CONTEXT, request.headers);
+        const extracted = trace.getSpanContext(parentContext);
+        parent = extracted && isSpanContextValid(extracted) ? extracted : undefined;
+        if (!certainlyUnsampled(policy, parent ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : undefined)) return Reflect.apply(full, this, args);
+      } else if (!rootUnsampled) {
+        return Reflect.apply(full, this, args);
+      }
+      const span = new UnsampledSpan(parent);
+      const rpc: RPCMetadata = { type: RPCType.HTTP, span };
+      const requestContext = setRPCMetadata(trace.setSpan(parentContext, span), rpc);
+      const requestAttributes: Record<string, unknown> = { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component };
+      if (request.httpVersion) requestAttributes['network.protocol.version'] = request.httpVersion;
+      const startMs = performance.now();
+      let recorded = false;
+      const record = (attributes: Record<string, unknown>) => {
+        if (recorded) return;
+        recorded = true;
+        http._recordServerDuration(performance.now() - startMs, attributes);
+      };
+      const failed = (error: unknown) => record({ ...requestAttributes, 'error.type': (error as Error | undefined)?.name });
+      // Before the context is bound: these read what they need directly and
+      // need no context of their own. After 'error', only 'close' follows.
+      response.on('close', () => record(closedRequestAttributes(requestAttributes, rpc.route, response.statusCode)));
+      response.on(errorMonitor, failed);
+      if (!bindEmitterContext(request, requestContext)) context.bind(requestContext, request);
+      if (!bindEmitterContext(response, requestContext)) context.bind(requestContext, response);
       return context.with(requestContext, () => {
-        context.bind(requestContext, request);
-        context.bind(requestContext, response);
-        // After 'error', no further events other than 'close' are emitted.
-        let hasError = false;
-        response.on('close', () => {
-          if (!hasError) http._onServerResponseFinish(request, response, span, metricAttributes, startTime);
-        });
-        response.on(errorMonitor, (error: unknown) => {
-          hasError = true;
-          http._onServerResponseError(span, metricAttributes, startTime, error);
-        });
         try {
-          return original.apply(this, [event, ...args]);
+          return Reflect.apply(original, this, args);
         } catch (error) {
-          http._onServerResponseError(span, metricAttributes, startTime, error);
+          failed(error);
           throw error;
         }
       });
     };
   };
   return true;
+}
+
+function hasAnyHeader(headers: IncomingRequest['headers'], names: readonly string[]): boolean {
+  for (const name of names) if (headers[name] !== undefined) return true;
+  return false;
 }

@@ -4,7 +4,8 @@ import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { CustomSampler, samplingPolicy } from '../../src/sampler/custom-sampler';
 import { parseConfig } from '../../src/config/config';
-import { certainlyUnsampled, mayTakeShortPath, normalizedMethod, randomId, shortenUnsampledRequests } from '../../src/instrumentations/unsampled-requests';
+import { certainlyUnsampled, closedRequestAttributes, mayTakeShortPath, normalizedMethod, shortenUnsampledRequests } from '../../src/instrumentations/unsampled-requests';
+import { randomId } from '../../src/instrumentations/unsampled-span';
 
 const DECISION = { notRecord: SamplingDecision.NOT_RECORD, recordAndSample: SamplingDecision.RECORD_AND_SAMPLED };
 const ENVIRONMENTS: Array<Record<string, string>> = [
@@ -89,5 +90,15 @@ describe('shortenUnsampledRequests', () => {
     expect(shortenUnsampledRequests(unknown, policy)).toBe(false);
     const oldLine = { _semconvStability: 2 };
     expect(shortenUnsampledRequests(oldLine, policy)).toBe(false);
+  });
+});
+
+describe('closedRequestAttributes', () => {
+  const request = { 'http.request.method': 'GET', 'url.scheme': 'http', 'network.protocol.version': '1.1' };
+  it('adds the route, the status code and, for a 5xx status, error.type, as the instrumentation does', () => {
+    expect(closedRequestAttributes(request, '/users/:id', 200)).toEqual({ ...request, 'http.route': '/users/:id', 'http.response.status_code': 200 });
+    expect(closedRequestAttributes(request, undefined, 503)).toEqual({ ...request, 'http.response.status_code': 503, 'error.type': '503' });
+    expect(closedRequestAttributes(request, undefined, 404)).toEqual({ ...request, 'http.response.status_code': 404 });
+    expect(closedRequestAttributes(request, undefined, undefined)).toEqual(request);
   });
 });

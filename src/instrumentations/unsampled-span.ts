@@ -1,0 +1,57 @@
+/**
+ * The span of a request that is not sampled: what the SDK's tracer returns for
+ * a NOT_RECORD decision (records nothing), except that its ids are drawn only
+ * when something asks for its context (an outbound call propagating it, a
+ * log line correlating with it). Most unsampled requests never do.
+ */
+import { TraceFlags, type Span, type SpanContext, type TraceState } from '@opentelemetry/api';
+
+const idBytes = Buffer.alloc(16);
+/** Random lowercase hex id of `bytes` bytes, never all zeros (an all-zero id is invalid). */
+export function randomId(bytes: 8 | 16): string {
+  for (let i = 0; i < bytes; i += 4) idBytes.writeUInt32BE((Math.random() * 0x100000000) >>> 0, i);
+  if (idBytes.readUInt32BE(bytes - 4) === 0) idBytes.writeUInt32BE(1, bytes - 4);
+  return idBytes.toString('hex', 0, bytes);
+}
+
+export class UnsampledSpan implements Span {
+  private context: SpanContext | undefined;
+
+  /** `parent`: the valid remote parent, whose trace it continues; none: a new trace. */
+  constructor(private readonly parent: SpanContext | undefined) {}
+
+  spanContext(): SpanContext {
+    return (this.context ??= {
+      traceId: this.parent?.traceId ?? randomId(16),
+      spanId: randomId(8),
+      traceFlags: TraceFlags.NONE,
+      traceState: this.parent?.traceState as TraceState | undefined,
+    });
+  }
+  setAttribute(): this {
+    return this;
+  }
+  setAttributes(): this {
+    return this;
+  }
+  addEvent(): this {
+    return this;
+  }
+  addLink(): this {
+    return this;
+  }
+  addLinks(): this {
+    return this;
+  }
+  setStatus(): this {
+    return this;
+  }
+  updateName(): this {
+    return this;
+  }
+  end(): void {}
+  isRecording(): boolean {
+    return false;
+  }
+  recordException(): void {}
+}
