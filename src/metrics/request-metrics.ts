@@ -19,7 +19,16 @@ interface Tally {
 }
 
 export class RequestMetrics implements SpanObserver {
-  private readonly tallies = new Map<string, Tally>();
+  /**
+   * method -> status -> route -> tally. Nested maps, not one map keyed by a
+   * joined string: the three values are strings and numbers the
+   * instrumentation already holds (their hashes cached), while a joined key
+   * would be a new string to build and hash on every span.
+   */
+  private readonly byMethod = new Map<string, Map<number, Map<string, Tally>>>();
+  /** Every tally, in the order they were created, for the callback. */
+  private readonly tallies: Tally[] = [];
+  private overflow: Tally | undefined;
 
   constructor(meter: Meter) {
     const requests = meter.createObservableCounter('custom.http.server.requests', {
@@ -31,7 +40,7 @@ export class RequestMetrics implements SpanObserver {
     });
     meter.addBatchObservableCallback(
       (result) => {
-        for (const tally of this.tallies.values()) {
+        for (const tally of this.tallies) {
           result.observe(requests, tally.count, tally.attributes);
           result.observe(duration, tally.seconds, tally.attributes);
         }
@@ -45,19 +54,24 @@ export class RequestMetrics implements SpanObserver {
     const method = String(attributes['http.request.method'] ?? attributes['http.method'] ?? '_OTHER');
     const route = String(attributes['http.route'] ?? 'unmatched');
     const status = Number(attributes['http.response.status_code'] ?? attributes['http.status_code'] ?? 0);
-    let key = `${method} ${status} ${route}`;
-    let tally = this.tallies.get(key);
-    if (!tally) {
-      if (this.tallies.size >= MAX_KEYS) key = 'overflow';
-      tally = this.tallies.get(key);
-      if (!tally) {
-        const labels: Attributes =
-          key === 'overflow' ? { 'http.route': 'overflow' } : { 'http.request.method': method, 'http.route': route, 'http.response.status_code': status };
-        tally = { attributes: labels, count: 0, seconds: 0 };
-        this.tallies.set(key, tally);
-      }
-    }
+    const tally = this.byMethod.get(method)?.get(status)?.get(route) ?? this.newTally(method, status, route);
     tally.count++;
     tally.seconds += durationMs / 1000;
+  }
+
+  /** A tally for a new combination, or the shared overflow tally once there are MAX_KEYS. */
+  private newTally(method: string, status: number, route: string): Tally {
+    if (this.tallies.length >= MAX_KEYS) {
+      if (this.overflow === undefined) this.tallies.push((this.overflow = { attributes: { 'http.route': 'overflow' }, count: 0, seconds: 0 }));
+      return this.overflow;
+    }
+    let byStatus = this.byMethod.get(method);
+    if (byStatus === undefined) this.byMethod.set(method, (byStatus = new Map()));
+    let byRoute = byStatus.get(status);
+    if (byRoute === undefined) byStatus.set(status, (byRoute = new Map()));
+    const tally: Tally = { attributes: { 'http.request.method': method, 'http.route': route, 'http.response.status_code': status }, count: 0, seconds: 0 };
+    byRoute.set(route, tally);
+    this.tallies.push(tally);
+    return tally;
   }
 }

@@ -3,6 +3,8 @@
  * query parameters and (optionally) SQL literals are replaced before export.
  * Attribute keys repeat across spans, so each key is classified once.
  */
+import { SecretNames } from './secret-names';
+
 export const REDACTED = '[REDACTED]';
 
 export const DEFAULT_REDACT_KEYS = [
@@ -27,15 +29,11 @@ const enum KeyKind {
 type Value = unknown;
 
 export class Redactor {
-  private readonly secretNames: Set<string>;
-  /** Finds a secret parameter name in a query without splitting it: most queries hold none. */
-  private readonly secretParameter: RegExp;
+  private readonly secretNames: SecretNames;
   private readonly kinds = new Map<string, KeyKind>();
 
   constructor(keys: readonly string[], private readonly sanitizeDbStatements: boolean) {
-    this.secretNames = new Set(keys.map(normalName));
-    const names = [...this.secretNames].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/-/g, '[-_]'));
-    this.secretParameter = new RegExp(`(?:^|[?&])(?:${names.join('|')})(?:=|&|#|$)`, 'gi');
+    this.secretNames = new SecretNames(keys);
   }
 
   /** Rewrites secret values of `attributes` in place. */
@@ -71,31 +69,22 @@ export class Redactor {
     if (result.includes('@')) result = result.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, `$1${REDACTED}@`);
     const queryStart = bareQuery ? (result.startsWith('?') ? 1 : 0) : result.indexOf('?');
     if (queryStart < 0 || result.indexOf('=', queryStart) < 0) return result;
-    // Percent-encoded names need the slow path; otherwise the pattern decides.
-    if (result.indexOf('%', queryStart) < 0 && !this.searchFrom(result, bareQuery ? 0 : queryStart)) return result;
     const hashAt = result.indexOf('#', queryStart);
     const queryEnd = hashAt < 0 ? result.length : hashAt;
     const offset = bareQuery ? queryStart : queryStart + 1;
+    // Percent-encoded names are decoded below; plain ones are compared in place first.
+    if (result.indexOf('%', queryStart) < 0 && !this.secretNames.mayBeInQuery(result, offset, queryEnd)) return result;
     const params = result.slice(offset, queryEnd).split('&');
     let changed = false;
     for (let i = 0; i < params.length; i++) {
       const param = params[i]!;
       const eq = param.indexOf('=');
-      const name = normalName(safeDecode(eq < 0 ? param : param.slice(0, eq)));
-      if (this.secretNames.has(name)) {
+      if (this.secretNames.has(safeDecode(eq < 0 ? param : param.slice(0, eq)))) {
         params[i] = `${param.slice(0, eq < 0 ? param.length : eq)}=${REDACTED}`;
         changed = true;
       }
     }
     return changed ? result.slice(0, offset) + params.join('&') + result.slice(queryEnd) : result;
-  }
-
-  /** Whether a secret parameter name occurs in `text` from `start` on (no substring is made). */
-  private searchFrom(text: string, start: number): boolean {
-    this.secretParameter.lastIndex = start;
-    const found = this.secretParameter.test(text);
-    this.secretParameter.lastIndex = 0;
-    return found;
   }
 
   private kindOf(key: string): KeyKind {
@@ -112,7 +101,7 @@ export class Redactor {
     if (DB_STATEMENT_KEYS.has(key)) return this.sanitizeDbStatements ? KeyKind.DbStatement : KeyKind.Plain;
     const header = HEADER_PREFIX.exec(key);
     const name = header ? header[1]! : key.slice(key.lastIndexOf('.') + 1);
-    return this.secretNames.has(normalName(name)) ? KeyKind.Secret : KeyKind.Plain;
+    return this.secretNames.has(name) ? KeyKind.Secret : KeyKind.Plain;
   }
 }
 
@@ -121,14 +110,6 @@ const SQL_LITERAL = /'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|\b\d+(?:\.\d+)?\b
 /** Replaces string and number literals of a SQL statement with `?`. */
 export function sanitizeSql(statement: string): string {
   return statement.replace(SQL_LITERAL, '?');
-}
-
-/**
- * Header attributes spell `x-api-key` as `x_api_key` in some SDK versions, and
- * `access_token` is a query parameter: names compare lower-cased with `_` as `-`.
- */
-function normalName(name: string): string {
-  return name.toLowerCase().replace(/_/g, '-');
 }
 
 /**

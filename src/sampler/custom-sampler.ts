@@ -3,13 +3,14 @@ import { SpanKind, trace, TraceFlags, isSpanContextValid, type Attributes, type 
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import type { DistributionConfig } from '../config/config';
 import { decideSampling, requestMethod, requestPath, type SamplingPolicy } from './sampling-decision';
+import { HealthPaths } from './health-paths';
 import { RateLimiter } from './rate-limiter';
 
 export function samplingPolicy(config: Pick<DistributionConfig, 'sampler' | 'sampling'>): SamplingPolicy {
   const name = config.sampler.name;
   const rootRatio = name.endsWith('always_off') ? 0 : name.endsWith('traceidratio') ? config.sampler.ratio : 1;
   return {
-    healthPaths: new Set(config.sampling.healthPaths),
+    healthPaths: new HealthPaths(config.sampling.healthPaths),
     parentBased: name.startsWith('parentbased_'),
     rootRatio,
     followParent: { sampled: true, notSampled: false },

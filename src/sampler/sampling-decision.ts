@@ -3,10 +3,11 @@
  * parent's decision (parent-based samplers), then path rules, then the
  * configured ratio; the rate cap applies last, to new traces only.
  */
+import type { HealthPaths } from './health-paths';
 import { matchSamplingRule, type SamplingRule } from './sampling-rules';
 
 export interface SamplingPolicy {
-  healthPaths: ReadonlySet<string>;
+  healthPaths: HealthPaths;
   parentBased: boolean;
   /** Ratio for root spans no rule matches (always_on = 1, always_off = 0). */
   rootRatio: number;
@@ -17,7 +18,10 @@ export interface SamplingPolicy {
 
 export interface SamplingInput {
   isServer: boolean;
-  /** Method and path of an HTTP request, when the span describes one. */
+  /**
+   * Method and path of an HTTP request, when the span describes one. The path
+   * may go on with `?` and the query (http.target), which the decision ignores.
+   */
   method: string | undefined;
   path: string | undefined;
   /** undefined: no valid parent; otherwise whether the parent was sampled. */
@@ -34,17 +38,26 @@ export interface SamplingOutcome {
   newTrace: boolean;
 }
 
+/** The few outcomes there are, made once: deciding allocates nothing. */
+function outcome(sample: boolean, verdict: Verdict, newTrace: boolean): SamplingOutcome {
+  return Object.freeze({ sample, verdict, newTrace });
+}
+const HEALTH_CHECK = outcome(false, 'drop-health-check', false);
+const FOLLOW_PARENT = { sampled: outcome(true, 'follow-parent', false), notSampled: outcome(false, 'follow-parent', false) };
+const BY_RULE = { sampled: outcome(true, 'rule', true), notSampled: outcome(false, 'rule', true) };
+const BY_RATIO = { sampled: outcome(true, 'ratio', true), notSampled: outcome(false, 'ratio', true) };
+
 export function decideSampling(input: SamplingInput, policy: SamplingPolicy): SamplingOutcome {
-  if (input.isServer && input.path !== undefined && policy.healthPaths.has(input.path)) {
-    return { sample: false, verdict: 'drop-health-check', newTrace: false };
-  }
+  const { path } = input;
+  const query = path === undefined ? -1 : path.indexOf('?');
+  if (input.isServer && path !== undefined && policy.healthPaths.matches(path, query < 0 ? path.length : query)) return HEALTH_CHECK;
   if (policy.parentBased && input.parentSampled !== undefined) {
     const sample = input.parentSampled ? policy.followParent.sampled : policy.followParent.notSampled;
-    return { sample, verdict: 'follow-parent', newTrace: false };
+    return sample ? FOLLOW_PARENT.sampled : FOLLOW_PARENT.notSampled;
   }
-  const rule = input.path === undefined ? undefined : matchSamplingRule(policy.rules, input.method, input.path);
-  const ratio = rule ? rule.ratio : policy.rootRatio;
-  return { sample: traceIdBelowRatio(input.traceId, ratio), verdict: rule ? 'rule' : 'ratio', newTrace: true };
+  const rule = path === undefined || policy.rules.length === 0 ? undefined : matchSamplingRule(policy.rules, input.method, query < 0 ? path : path.slice(0, query));
+  if (rule) return traceIdBelowRatio(input.traceId, rule.ratio) ? BY_RULE.sampled : BY_RULE.notSampled;
+  return traceIdBelowRatio(input.traceId, policy.rootRatio) ? BY_RATIO.sampled : BY_RATIO.notSampled;
 }
 
 /**
@@ -58,15 +71,17 @@ export function traceIdBelowRatio(traceId: string, ratio: number): boolean {
   return Number.isFinite(tail) && tail < ratio * 0x100000000;
 }
 
-/** Path of a request from either semantic convention: url.path, or http.target without its query. */
+/**
+ * Path of a request from either semantic convention: url.path, or else
+ * http.target, whose query is left on (decideSampling ignores it) so that no
+ * substring is made per span.
+ */
 export function requestPath(attributes: Readonly<Record<string, unknown>> | undefined): string | undefined {
   if (!attributes) return undefined;
   const path = attributes['url.path'];
   if (typeof path === 'string') return path;
   const target = attributes['http.target'];
-  if (typeof target !== 'string') return undefined;
-  const q = target.indexOf('?');
-  return q < 0 ? target : target.slice(0, q);
+  return typeof target === 'string' ? target : undefined;
 }
 
 export function requestMethod(attributes: Readonly<Record<string, unknown>> | undefined): string | undefined {

@@ -1,12 +1,13 @@
 /** The sampling policy as a pure function (src/sampler/sampling-decision.ts). */
 import { describe, expect, it } from 'vitest';
 import { decideSampling, requestMethod, requestPath, traceIdBelowRatio, type SamplingInput, type SamplingPolicy } from '../../src/sampler/sampling-decision';
+import { HealthPaths } from '../../src/sampler/health-paths';
 import { parseSamplingRules } from '../../src/sampler/sampling-rules';
 import { randomHex, seededRandom, testSeed } from './support/seeded-random';
 
 function policy(overrides: Partial<SamplingPolicy> = {}): SamplingPolicy {
   return {
-    healthPaths: new Set(['/health', '/ready']),
+    healthPaths: new HealthPaths(['/health', '/ready']),
     parentBased: true,
     rootRatio: 1,
     followParent: { sampled: true, notSampled: false },
@@ -47,6 +48,16 @@ describe('decideSampling', () => {
     expect(decideSampling(input({ path: '/other' }), policy({ rootRatio: 0, rules }))).toEqual({ sample: false, verdict: 'ratio', newTrace: true });
     // No path (not an HTTP request): rules cannot apply.
     expect(decideSampling(input({ path: undefined, isServer: false }), policy({ rootRatio: 0, rules }))).toEqual({ sample: false, verdict: 'ratio', newTrace: true });
+  });
+
+  it('ignores the query of an http.target path, for health checks and rules alike', () => {
+    expect(decideSampling(input({ path: '/health?probe=1' }), policy())).toEqual({ sample: false, verdict: 'drop-health-check', newTrace: false });
+    expect(decideSampling(input({ path: '/healthz?x' }), policy()).verdict).toBe('ratio');
+    expect(decideSampling(input({ path: '/orders?next=/health' }), policy()).verdict).toBe('ratio');
+    const rules = parseSamplingRules('/api/x=0,GET /api=1').rules;
+    // '/api?x' is the path '/api', which the prefix '/api/x' does not cover.
+    expect(decideSampling(input({ path: '/api?x=1' }), policy({ rootRatio: 0, rules }))).toEqual({ sample: true, verdict: 'rule', newTrace: true });
+    expect(decideSampling(input({ path: '/api/x?y' }), policy({ rootRatio: 1, rules }))).toEqual({ sample: false, verdict: 'rule', newTrace: true });
   });
 
   it('lets the parent win over rules for parent-based samplers', () => {
@@ -91,9 +102,9 @@ describe('traceIdBelowRatio', () => {
 });
 
 describe('requestPath and requestMethod', () => {
-  it('read the path from url.path, else from http.target without its query', () => {
+  it('read the path from url.path, else from http.target with its query left on', () => {
     expect(requestPath({ 'url.path': '/a', 'http.target': '/b?x' })).toBe('/a');
-    expect(requestPath({ 'http.target': '/b?x=1' })).toBe('/b');
+    expect(requestPath({ 'http.target': '/b?x=1' })).toBe('/b?x=1');
     expect(requestPath({ 'http.target': '/c' })).toBe('/c');
     expect(requestPath({ 'url.path': 7 })).toBeUndefined();
     expect(requestPath({})).toBeUndefined();
