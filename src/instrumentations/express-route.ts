@@ -26,6 +26,34 @@ export function pathTemplate(path: unknown): string | undefined {
 const isRootTemplate = (template: string): boolean => template === '/' || template === '/*' || /^\/\{\*[^}]*\}$/.test(template);
 
 /**
+ * What of a route does not depend on the URL: the joined templates, and what
+ * the URL must be for them to count (`prefix`: start with the route; `root`:
+ * be `/`; `any`). Kept per route, so a request only checks its URL.
+ */
+export interface RouteCandidate {
+  route: string | undefined;
+  when: 'any' | 'prefix' | 'root';
+}
+
+export function routeCandidate(templates: readonly string[]): RouteCandidate {
+  if (templates.length === 0) return { route: undefined, when: 'any' };
+  const meaningful = templates.filter((template) => !isRootTemplate(template));
+  if (meaningful.length === 0 && templates.every((template) => template === '/')) return { route: '/', when: 'root' };
+  if (meaningful.length === 1 && meaningful[0] === '*') return { route: '*', when: 'any' };
+  const joined = meaningful.join('').replace(/\/{2,}/g, '/');
+  // Regular expressions and lists of paths are kept as written.
+  if (joined.includes('/') && /[,\\*[]/.test(joined)) return { route: joined, when: 'any' };
+  const route = joined.startsWith('/') ? joined : `/${joined}`;
+  return { route, when: route.includes(':') || route.includes('*') ? 'any' : 'prefix' };
+}
+
+export function acceptRoute(candidate: RouteCandidate, originalUrl: string): string | undefined {
+  const { route, when } = candidate;
+  if (route === undefined || when === 'any') return route;
+  return (when === 'root' ? originalUrl === '/' : originalUrl.startsWith(route)) ? route : undefined;
+}
+
+/**
  * The route of a request from the templates it went through (mounts, then
  * the matched route), by the upstream instrumentation's rules, so spans keep
  * their names: root mounts dropped, slashes collapsed, a leading slash added;
@@ -34,20 +62,13 @@ const isRootTemplate = (template: string): boolean => template === '/' || templa
  * start with, e.g. a case-insensitive match).
  */
 export function routeFromTemplates(templates: readonly string[], originalUrl: string): string | undefined {
-  if (templates.length === 0) return undefined;
-  const meaningful = templates.filter((template) => !isRootTemplate(template));
-  if (meaningful.length === 0 && templates.every((template) => template === '/')) return originalUrl === '/' ? '/' : undefined;
-  if (meaningful.length === 1 && meaningful[0] === '*') return '*';
-  const joined = meaningful.join('').replace(/\/{2,}/g, '/');
-  // Regular expressions and lists of paths are kept as written.
-  if (joined.includes('/') && /[,\\*[]/.test(joined)) return joined;
-  const route = joined.startsWith('/') ? joined : `/${joined}`;
-  return originalUrl.startsWith(route) || route.includes(':') || route.includes('*') ? route : undefined;
+  return acceptRoute(routeCandidate(templates), originalUrl);
 }
 
 const MOUNTS = Symbol('custom-otel-express-mounts');
 const TEMPLATE = Symbol('custom-otel-express-template');
 const NOTED = Symbol('custom-otel-express-noted');
+const CANDIDATE = Symbol('custom-otel-express-candidate');
 
 type Request = { originalUrl?: string; url?: string; [MOUNTS]?: string[] };
 type Next = (error?: unknown) => unknown;
@@ -60,12 +81,12 @@ interface Layer {
   [NOTED]?: true;
 }
 type Use = (this: { stack?: Layer[] }, ...args: unknown[]) => unknown;
-type Dispatch = (this: { path?: unknown; [TEMPLATE]?: string | null }, req: Request, res: unknown, done: Next) => unknown;
+type Dispatch = (this: { path?: unknown; [TEMPLATE]?: string | null; [CANDIDATE]?: RouteCandidate }, req: Request, res: unknown, done: Next) => unknown;
 
 /** Sets the route the HTTP instrumentation names the server span by (as the upstream instrumentation does, also to undefined). */
-function setRoute(req: Request, templates: readonly string[]): void {
+function setRoute(req: Request, candidate: RouteCandidate): void {
   const metadata = getRPCMetadata(context.active());
-  if (metadata?.type === RPCType.HTTP) metadata.route = routeFromTemplates(templates, req.originalUrl ?? req.url ?? '');
+  if (metadata?.type === RPCType.HTTP) metadata.route = acceptRoute(candidate, req.originalUrl ?? req.url ?? '');
 }
 
 /** Routers and sub-apps hold the routes mounted under them: their template stays on the request while they run. */
@@ -82,7 +103,7 @@ function noteMount(layer: Layer, template: string): void {
   layer[method] = function handleMounted(req, res, next) {
     const mounts = req[MOUNTS] ?? (req[MOUNTS] = []);
     mounts.push(template);
-    setRoute(req, mounts);
+    setRoute(req, routeCandidate(mounts));
     if (!container) {
       mounts.pop();
       return original.call(this, req, res, next);
@@ -146,8 +167,12 @@ function namingRoute(original: Dispatch): Dispatch {
       let template = this[TEMPLATE];
       if (template === undefined) template = this[TEMPLATE] = pathTemplate(this.path) ?? null;
       const mounts = req[MOUNTS];
-      const templates = template === null ? (mounts ?? []) : mounts === undefined || mounts.length === 0 ? [template] : [...mounts, template];
-      setRoute(req, templates);
+      if (mounts === undefined || mounts.length === 0) {
+        // Not under a mounted router: the same for every request of this route.
+        setRoute(req, this[CANDIDATE] ?? (this[CANDIDATE] = routeCandidate(template === null ? [] : [template])));
+      } else {
+        setRoute(req, routeCandidate(template === null ? mounts : [...mounts, template]));
+      }
     } catch {
       // the request goes on without a route
     }
