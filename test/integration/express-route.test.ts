@@ -32,7 +32,10 @@ const REQUESTS: Array<[string, number]> = [
   ['/', 200],
   ['/nope', 404],
   ['/API/STATUS', 200],
+  ['/passes', 404],
 ];
+/** Where ours deliberately differs: upstream drops the mount path of a sub-app (`app.use('/v1', express())`). */
+const SUB_APP: [string, number] = ['/v1/things/9', 200];
 
 type Named = { name: string; route: unknown };
 
@@ -41,9 +44,9 @@ async function serverSpans(receiver: OtlpReceiver, app: string, spans: 'none' | 
   receiver.clear();
   const process = await startApp(app, operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_METRICS_EXPORTER: 'none', CUSTOM_OTEL_EXPRESS_SPANS: spans }));
   try {
-    for (const [path, status] of REQUESTS) expect((await get(process.port, path)).status, path).toBe(status);
+    for (const [path, status] of [...REQUESTS, SUB_APP]) expect((await get(process.port, path)).status, path).toBe(status);
     const server = (all: ReceivedSpan[]) => all.filter((s) => s.kind === 'SERVER');
-    const received = await receiver.waitForSpans((all) => server(all).length >= REQUESTS.length, 15_000, `${REQUESTS.length} server spans`);
+    const received = await receiver.waitForSpans((all) => server(all).length > REQUESTS.length, 15_000, `${REQUESTS.length + 1} server spans`);
     const byPath = new Map<string, Named>();
     for (const span of server(received)) byPath.set(String(span.attributes['url.path'] ?? span.attributes['http.target']), { name: span.name, route: span.attributes['http.route'] });
     return byPath;
@@ -81,7 +84,13 @@ describe.each([
     expect(ours.get('/throws')).toEqual({ name: 'GET /throws', route: '/throws' });
   });
 
-  it('gives an unmatched request no route', () => {
+  it('gives an unmatched request no route, and a route that passes the request on keeps its route', () => {
     expect(ours.get('/nope')).toEqual({ name: 'GET', route: undefined });
+    expect(ours.get('/passes')).toEqual({ name: 'GET /passes', route: '/passes' });
+  });
+
+  it('includes the mount path of a sub-app, which the upstream instrumentation leaves out', () => {
+    expect(ours.get(SUB_APP[0])).toEqual({ name: 'GET /v1/things/:id', route: '/v1/things/:id' });
+    expect(upstream.get(SUB_APP[0])).toEqual({ name: 'GET /things/:id', route: '/things/:id' });
   });
 });
