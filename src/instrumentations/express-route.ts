@@ -70,7 +70,41 @@ const TEMPLATE = Symbol('custom-otel-express-template');
 const NOTED = Symbol('custom-otel-express-noted');
 const CANDIDATE = Symbol('custom-otel-express-candidate');
 
-type Request = { originalUrl?: string; url?: string; [MOUNTS]?: string[] };
+/**
+ * Where a request is among the app's path mounts: one node per chain of mount
+ * templates, made the first time a request goes down it and kept, with the
+ * route candidates below it, so a request does no string work. Templates are
+ * the app's own, set when it registers them: the app's structure bounds the nodes.
+ */
+class MountChain {
+  readonly candidate: RouteCandidate;
+  private readonly children = new Map<string, MountChain>();
+  private readonly routes = new WeakMap<object, RouteCandidate>();
+
+  constructor(
+    private readonly templates: readonly string[],
+    readonly parent: MountChain | undefined,
+  ) {
+    this.candidate = routeCandidate(templates);
+  }
+
+  child(template: string): MountChain {
+    let child = this.children.get(template);
+    if (child === undefined) this.children.set(template, (child = new MountChain([...this.templates, template], this)));
+    return child;
+  }
+
+  /** The candidate of a route (by its template; null: none) mounted here. */
+  route(route: object, template: string | null): RouteCandidate {
+    let candidate = this.routes.get(route);
+    if (candidate === undefined) this.routes.set(route, (candidate = routeCandidate(template === null ? this.templates : [...this.templates, template])));
+    return candidate;
+  }
+}
+
+const TOP = new MountChain([], undefined);
+
+type Request = { originalUrl?: string; url?: string; [MOUNTS]?: MountChain };
 type Next = (error?: unknown) => unknown;
 type HandleRequest = (this: Layer, req: Request, res: unknown, next: Next) => unknown;
 interface Layer {
@@ -101,16 +135,13 @@ function noteMount(layer: Layer, template: string): void {
   layer[NOTED] = true;
   const container = isContainer(layer);
   layer[method] = function handleMounted(req, res, next) {
-    const mounts = req[MOUNTS] ?? (req[MOUNTS] = []);
-    mounts.push(template);
-    setRoute(req, routeCandidate(mounts));
-    if (!container) {
-      mounts.pop();
-      return original.call(this, req, res, next);
-    }
+    const here = (req[MOUNTS] ?? TOP).child(template);
+    setRoute(req, here.candidate);
+    if (!container) return original.call(this, req, res, next);
+    req[MOUNTS] = here;
     // Leaving the router (next) ends its part of the route.
     return original.call(this, req, res, function leaveMount(this: unknown) {
-      if (mounts[mounts.length - 1] === template) mounts.pop();
+      if (req[MOUNTS] === here) req[MOUNTS] = here.parent;
       return next.apply(this, arguments as unknown as [unknown]);
     });
   };
@@ -166,13 +197,10 @@ function namingRoute(original: Dispatch): Dispatch {
     try {
       let template = this[TEMPLATE];
       if (template === undefined) template = this[TEMPLATE] = pathTemplate(this.path) ?? null;
-      const mounts = req[MOUNTS];
-      if (mounts === undefined || mounts.length === 0) {
-        // Not under a mounted router: the same for every request of this route.
-        setRoute(req, this[CANDIDATE] ?? (this[CANDIDATE] = routeCandidate(template === null ? [] : [template])));
-      } else {
-        setRoute(req, routeCandidate(template === null ? mounts : [...mounts, template]));
-      }
+      const chain = req[MOUNTS];
+      // Not under a mounted router: the same for every request of this route, kept on it.
+      if (chain === undefined || chain === TOP) setRoute(req, this[CANDIDATE] ?? (this[CANDIDATE] = routeCandidate(template === null ? [] : [template])));
+      else setRoute(req, chain.route(this, template));
     } catch {
       // the request goes on without a route
     }
