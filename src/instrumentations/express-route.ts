@@ -9,7 +9,7 @@
  * entered. The route goes where the HTTP instrumentation reads it (the
  * request's RPC metadata), which names the server span and sets http.route.
  *
- * Works for Express 4 (Layer#handle_request) and 5 (router 2: Layer#handleRequest).
+ * Works for Express 4 and 5 (whose router is the `router` package, 2.x).
  */
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
@@ -106,13 +106,10 @@ const TOP = new MountChain([], undefined);
 
 type Request = { originalUrl?: string; url?: string; [MOUNTS]?: MountChain };
 type Next = (error?: unknown) => unknown;
-type HandleRequest = (this: Layer, req: Request, res: unknown, next: Next) => unknown;
+type Handle = ((this: unknown, req: Request, res: unknown, next: Next) => unknown) & { [NOTED]?: true };
 interface Layer {
   name?: string;
-  handle?: { length: number };
-  handle_request?: HandleRequest;
-  handleRequest?: HandleRequest;
-  [NOTED]?: true;
+  handle?: Handle;
 }
 type Use = (this: { stack?: Layer[] }, ...args: unknown[]) => unknown;
 type Dispatch = (this: { path?: unknown; [TEMPLATE]?: string | null; [CANDIDATE]?: RouteCandidate }, req: Request, res: unknown, done: Next) => unknown;
@@ -126,25 +123,38 @@ function setRoute(req: Request, candidate: RouteCandidate): void {
 /** Routers and sub-apps hold the routes mounted under them: their template stays on the request while they run. */
 const isContainer = (layer: Layer): boolean => layer.name === 'router' || layer.name === 'mounted_app';
 
-/** Gives a layer mounted at `template` its own request method, which notes the template on the requests it handles. */
+/**
+ * Wraps the handle of a layer mounted at `template` (only those: most layers
+ * are mounted at the root and stay as they are), so that the requests it
+ * handles note the template. The layer itself keeps its shape, so express's
+ * router loop stays as fast; what the handle carries (a router's stack) is
+ * reached through the wrapper as before.
+ */
 function noteMount(layer: Layer, template: string): void {
-  if (layer[NOTED] || (layer.handle && layer.handle.length > 3)) return; // error handlers do not name routes (upstream neither)
-  const method = typeof layer.handleRequest === 'function' ? 'handleRequest' : 'handle_request';
-  const original = layer[method];
-  if (typeof original !== 'function') return;
-  layer[NOTED] = true;
+  const handle = layer.handle;
+  if (typeof handle !== 'function' || handle.length > 3 || handle[NOTED]) return; // error handlers do not name routes (upstream neither)
   const container = isContainer(layer);
-  layer[method] = function handleMounted(req, res, next) {
+  const mounted: Handle = function handleMounted(this: unknown, req: Request, res: unknown, next: Next) {
     const here = (req[MOUNTS] ?? TOP).child(template);
     setRoute(req, here.candidate);
-    if (!container) return original.call(this, req, res, next);
+    if (!container) return handle.call(this, req, res, next);
     req[MOUNTS] = here;
     // Leaving the router (next) ends its part of the route.
-    return original.call(this, req, res, function leaveMount(this: unknown) {
+    return handle.call(this, req, res, function leaveMount(this: unknown) {
       if (req[MOUNTS] === here) req[MOUNTS] = here.parent;
       return next.apply(this, arguments as unknown as [unknown]);
     });
   };
+  // A router's or sub-app's own properties (stack, params, ...) stay readable and writable through the layer.
+  for (const key in handle) {
+    Object.defineProperty(mounted, key, {
+      get: () => (handle as unknown as Record<string, unknown>)[key],
+      set: (value) => ((handle as unknown as Record<string, unknown>)[key] = value),
+      enumerable: true,
+    });
+  }
+  Object.defineProperty(mounted, NOTED, { value: true });
+  layer.handle = mounted;
 }
 
 export class ExpressRouteInstrumentation extends InstrumentationBase {

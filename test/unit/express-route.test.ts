@@ -1,5 +1,6 @@
 /** How the express route is built from templates, and when ours replaces the upstream express instrumentation (src/instrumentations/express-route.ts, load.ts). */
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { pathTemplate, routeFromTemplates } from '../../src/instrumentations/express-route';
 import { implementation } from '../../src/instrumentations/load';
 import { parseConfig } from '../../src/config/config';
@@ -62,5 +63,30 @@ describe('implementation', () => {
     expect(implementation(entry, settings({ CUSTOM_OTEL_EXPRESS_SPANS: 'all' }))).toBe(entry);
     const http = { ...entry, name: 'http' };
     expect(implementation(http, settings({}))).toBe(http);
+  });
+});
+
+describe('ExpressRouteInstrumentation on a real express', () => {
+  it('leaves a mounted router readable through its layer (route-listing tools read layer.handle.stack), and error handlers as they are', async () => {
+    const { ExpressRouteInstrumentation } = await import('../../src/instrumentations/express-route');
+    const instrumentation = new ExpressRouteInstrumentation({});
+    try {
+      const express = createRequire(__filename)('express');
+      expect((express.Route.prototype.dispatch as { __wrapped?: boolean }).__wrapped, 'express patched when required').toBe(true);
+      const app = express();
+      const users = express.Router();
+      users.get('/:id', () => undefined);
+      app.use('/users', users);
+      const onError = (error: unknown, req: unknown, res: unknown, next: () => void) => next();
+      app.use('/users', onError);
+      const layers = app._router.stack as Array<{ name: string; handle: { stack?: unknown; length: number } }>;
+      const mounted = layers.find((layer) => layer.name === 'router')!;
+      expect(mounted.handle).not.toBe(users);
+      expect(mounted.handle.stack).toBe(users.stack);
+      expect(mounted.handle.length).toBe(3);
+      expect(layers.find((layer) => layer.handle.length === 4)!.handle).toBe(onError);
+    } finally {
+      instrumentation.disable();
+    }
   });
 });
