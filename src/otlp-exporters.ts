@@ -4,6 +4,7 @@
  */
 import type { OtlpTarget } from './config/otlp-target';
 import { LazyExporter } from './lazy-exporter';
+import { sdkLine } from './sdk-line';
 
 type ExporterClass = new (options: Record<string, unknown>) => unknown;
 
@@ -40,7 +41,9 @@ export function createOtlpExporter<T>(signal: keyof typeof PACKAGES, target: Otl
 }
 
 function makeOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget): T {
-  const Exporter = PACKAGES[signal][target.protocol]();
+  // Our own span encoding where the SDK line allows it (see src/traces/grpc-trace-exporter.ts).
+  const ownTraceExporter = signal === 'traces' && target.protocol === 'grpc' ? sdkLine.grpcTraceExporter : undefined;
+  const Exporter = ownTraceExporter ? undefined : PACKAGES[signal][target.protocol]();
   const options: Record<string, unknown> = {
     url: target.url,
     timeoutMillis: target.timeoutMs,
@@ -56,5 +59,5 @@ function makeOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget):
       options.headers = target.headers;
     }
   }
-  return new Exporter(options) as T;
+  return (ownTraceExporter ? ownTraceExporter(options) : new Exporter!(options)) as T;
 }

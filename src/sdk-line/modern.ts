@@ -4,6 +4,7 @@ import type * as traceSdk from '@opentelemetry/sdk-trace-base';
 import type { SdkLine, SdkTracerProvider } from './types';
 import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
 import { DETECTION_TIME_LIMIT_MS, isPromiseLike, withTimeLimit } from './time-limit';
+import { createGrpcTraceExporter } from '../traces/grpc-trace-exporter';
 
 export interface LineSpecific {
   setGlobalLoggerProvider: SdkLine['setGlobalLoggerProvider'];
@@ -60,6 +61,7 @@ export function modernLine(name: '2.x' | '3.x', trace: TraceSdk, specific: LineS
     batchLogProcessor: (exporter) => new (loadLogsSdk().BatchLogRecordProcessor)({ exporter }),
     consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),
     parentSpanId: (span) => span.parentSpanContext?.spanId,
+    grpcTraceExporter: createGrpcTraceExporter,
     decision: {
       notRecord: trace.SamplingDecision.NOT_RECORD,
       record: trace.SamplingDecision.RECORD,

@@ -37,6 +37,12 @@ export interface SdkLine {
   setGlobalLoggerProvider(provider: LoggerProvider): void;
   /** undefined where the line ships no Jaeger propagator (3.x). */
   jaegerPropagator(): TextMapPropagator | undefined;
+  /**
+   * The OTLP/gRPC trace exporter: ours (our span encoder inside upstream's
+   * delegate) where the line's exporter packages take a serializer in the
+   * same shape (2.x, 3.x); undefined where upstream's is used as it is (1.x).
+   */
+  grpcTraceExporter?: (options: Record<string, unknown>) => SpanExporter;
   /** Samplers' decision values (same numbers on every line, read from the SDK to be sure). */
   readonly decision: { notRecord: number; record: number; recordAndSample: number };
 }

@@ -22,6 +22,11 @@ const TYPES = {
   logs: root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest'),
 };
 type Signal = keyof typeof TYPES;
+
+/** An ExportTraceServiceRequest decoded with the official protos into plain data (64-bit numbers and bytes as text), for comparing encoders. */
+export function decodeTraceRequest(bytes: Uint8Array): Record<string, unknown> {
+  return TYPES.traces.toObject(TYPES.traces.decode(bytes), { longs: String, bytes: String, enums: Number });
+}
 const GRPC_PATHS: Record<Signal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
   metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',

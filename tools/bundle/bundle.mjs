@@ -63,8 +63,17 @@ const SHARED_REGISTRY = "globalThis[Symbol.for('custom-otel.nodejs.shared')]";
 // ---------------------------------------------------------------- what goes where
 
 const EXPORTER_CHUNKS = {
-  // grpc-js too: our code builds gRPC metadata for OTLP headers with it.
-  'otlp-grpc': ['@opentelemetry/exporter-trace-otlp-grpc', '@opentelemetry/exporter-metrics-otlp-grpc', '@opentelemetry/exporter-logs-otlp-grpc', '@grpc/grpc-js'],
+  // grpc-js too: our code builds gRPC metadata for OTLP headers with it; and
+  // the exporter parts our gRPC trace exporter is assembled from (src/traces/grpc-trace-exporter.ts).
+  'otlp-grpc': [
+    '@opentelemetry/exporter-trace-otlp-grpc',
+    '@opentelemetry/exporter-metrics-otlp-grpc',
+    '@opentelemetry/exporter-logs-otlp-grpc',
+    '@grpc/grpc-js',
+    '@opentelemetry/otlp-grpc-exporter-base',
+    '@opentelemetry/otlp-exporter-base',
+    '@opentelemetry/otlp-transformer',
+  ],
   'otlp-http': ['@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/exporter-metrics-otlp-proto', '@opentelemetry/exporter-logs-otlp-proto'],
   prometheus: ['@opentelemetry/exporter-prometheus'],
 };
@@ -126,7 +135,7 @@ function corePlugin(registryKeys) {
       });
       // Chunks stay files of their own, required by path at run time.
       b.onResolve({ filter: /^\.\/(instrumentations\/[^/]+|otlp-grpc|otlp-http|prometheus)\.js$/ }, (args) => ({ path: args.path, external: true }));
-      b.onResolve({ filter: /^(@opentelemetry\/exporter-|@grpc\/grpc-js$)/ }, (args) => {
+      b.onResolve({ filter: /^(@opentelemetry\/(exporter-|otlp-)|@grpc\/grpc-js$)/ }, (args) => {
         const chunk = chunkOfExporter.get(args.path);
         return chunk ? { path: args.path, namespace: 'exporter-ref', pluginData: chunk } : undefined;
       });

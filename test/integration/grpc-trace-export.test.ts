@@ -1,0 +1,63 @@
+/**
+ * Spans exported over gRPC with our span encoding reach a real OTLP receiver
+ * intact, through the exporter our distribution builds (createOtlpExporter on
+ * this SDK line) and through the size limit that splits rejected requests.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Diagnostics } from '../../src/diagnostics';
+import { createOtlpExporter } from '../../src/otlp-exporters';
+import { sdkLine } from '../../src/sdk-line';
+import { createGrpcTraceExporter } from '../../src/traces/grpc-trace-exporter';
+import { SizeLimitedSpanExporter } from '../../src/traces/size-limited-span-exporter';
+import { decodeTraceRequest, OtlpReceiver } from '../support/otlp-receiver';
+import { serverSpans, spanCorpus } from '../support/span-corpus';
+
+let receiver: OtlpReceiver | undefined;
+let exporter: SpanExporter | undefined;
+afterEach(async () => {
+  await exporter?.shutdown();
+  await receiver?.close();
+  exporter = receiver = undefined;
+});
+
+function exportOnce(spans: ReadableSpan[]): Promise<{ code: number; error?: Error }> {
+  return new Promise((resolve) => exporter!.export(spans, resolve));
+}
+
+describe('gRPC trace export with our span encoding', () => {
+  it('is the exporter of this SDK line', () => {
+    expect(sdkLine.grpcTraceExporter).toBe(createGrpcTraceExporter);
+  });
+
+  for (const compression of ['none', 'gzip'] as const) {
+    it(`delivers the whole corpus as upstream's serializer would encode it (compression ${compression})`, async () => {
+      receiver = await OtlpReceiver.start();
+      exporter = createOtlpExporter<SpanExporter>('traces', { protocol: 'grpc', url: receiver.grpcUrl, headers: { 'x-tenant': 't1' }, timeoutMs: 10_000, compression });
+      const corpus = spanCorpus();
+      expect(await exportOnce(corpus)).toEqual({ code: 0 });
+      expect(receiver.raw).toHaveLength(1);
+      expect(decodeTraceRequest(receiver.raw[0]!)).toEqual(decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(corpus)!));
+      expect(receiver.spans.map((s) => s.name).sort()).toEqual(corpus.map((s) => s.name).sort());
+      expect(receiver.spans.map((s) => s.spanId).sort()).toEqual(corpus.map((s) => s.spanContext().spanId).sort());
+    });
+  }
+
+  it('keeps the size limit: a request the receiver rejects as too large is split until every span arrives', async () => {
+    receiver = await OtlpReceiver.start({ maxReceiveMessageBytes: 64 * 1024 });
+    const lines: string[] = [];
+    exporter = new SizeLimitedSpanExporter(
+      createGrpcTraceExporter({ url: receiver.grpcUrl, timeoutMillis: 10_000 }),
+      4 * 1024 * 1024,
+      new Diagnostics((line) => lines.push(line)),
+    );
+    const spans = serverSpans(300);
+    expect(await exportOnce(spans)).toEqual({ code: 0 });
+    // ~200 kB of spans in one batch: only the splits after rejections bring it under 64 kiB a request.
+    expect(receiver.requests.traces).toBeGreaterThanOrEqual(4);
+    expect(receiver.spans.map((s) => s.spanId).sort()).toEqual(spans.map((s) => s.spanContext().spanId).sort());
+    expect(receiver.spans[0]!.attributes['custom.processed']).toBe(true);
+    expect(receiver.spans[0]!.attributes['url.path']).toMatch(/^\/api\/orders\/\d+$/);
+  });
+});
