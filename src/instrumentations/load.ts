@@ -12,10 +12,20 @@ import { catalog, type CatalogEntry } from './catalog';
 import { instrumentationSettings, selectInstrumentations } from './selection';
 import { activateOnFirstRequire, activateOnFirstResolve, type RegisterHooks } from './lazy-activation';
 import { Mysql2PoolMetricsInstrumentation } from './mysql2-pool-metrics';
+import { ExpressRouteInstrumentation } from './express-route';
 
 /** Our own instrumentations, created like the catalog's (see COMPANIONS in selection.ts). */
 const OWN: CatalogEntry[] = [{ name: 'mysql2-pool-metrics', modules: ['mysql2'], load: () => ({ Mysql2PoolMetricsInstrumentation }) }];
 const everything = (): CatalogEntry[] => [...catalog, ...OWN];
+
+/**
+ * Without Express layer spans, ours takes http.route in place of the upstream
+ * instrumentation, which would wrap every layer (see express-route.ts); the
+ * name stays `express`, so enabling and disabling it work as before.
+ */
+export function implementation(entry: CatalogEntry, settings: DistributionConfig['instrumentations']): CatalogEntry {
+  return entry.name === 'express' && settings.expressSpans === 'none' ? { ...entry, load: () => ({ ExpressRouteInstrumentation }) } : entry;
+}
 
 type InstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
 
@@ -69,7 +79,7 @@ export function loadInstrumentations(
       return undefined;
     }
   };
-  const chosen = all.filter((entry) => selected.includes(entry.name));
+  const chosen = all.filter((entry) => selected.includes(entry.name)).map((entry) => implementation(entry, settings));
   const lazy = activation.on === 'start' ? [] : chosen.filter((entry) => entry.modules !== null && entry.modules.length > 0);
   const started: Instrumentation[] = [];
   for (const entry of chosen) {

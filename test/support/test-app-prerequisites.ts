@@ -31,17 +31,22 @@ function canConnect(port: number): Promise<boolean> {
 
 /** test-app's own node_modules, installed from its lockfile when missing or out of date. */
 export async function ensureTestAppDependencies() {
-  const lock = JSON.parse(readFileSync(path.join(testAppDir, 'package-lock.json'), 'utf8'));
+  await ensureLockedDependencies(testAppDir);
+}
+
+/** A fixture directory's own node_modules (`dir` holds package.json and package-lock.json), installed with `npm ci` when missing or out of date. */
+export async function ensureLockedDependencies(dir: string) {
+  const lock = JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
   const wanted = Object.keys(lock.packages[''].dependencies ?? {});
   const upToDate = wanted.every((name) => {
-    const installed = path.join(testAppDir, 'node_modules', name, 'package.json');
+    const installed = path.join(dir, 'node_modules', name, 'package.json');
     return existsSync(installed) && JSON.parse(readFileSync(installed, 'utf8')).version === lock.packages[`node_modules/${name}`].version;
   });
   if (upToDate) return;
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = await run(npm, ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: testAppDir, timeoutMs: 5 * 60000 });
+  const result = await run(npm, ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 5 * 60000 });
   if (result.exitCode !== 0) {
-    throw new Error(`test-app/node_modules is missing or out of date and "npm ci" in test-app failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(`${path.relative(repoRoot, dir)}/node_modules is missing or out of date and "npm ci" there failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
   }
 }
 
