@@ -8,6 +8,16 @@ import { DEFAULT_DISABLED_INSTRUMENTATIONS } from './settings';
 /** Ours, each going with an upstream instrumentation: on when it is on, unless disabled by name. */
 export const COMPANIONS: Readonly<Record<string, string>> = { 'mysql2-pool-metrics': 'mysql2' };
 
+/**
+ * Instrumentations that only make layer spans: the `router` package's (the
+ * router of Express 5 and NestJS on it) has no setting to leave them out and
+ * made five spans per request in a NestJS hello-world. With
+ * CUSTOM_OTEL_EXPRESS_SPANS=none the route comes from our express route
+ * instrumentation, so these start only when named in
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS.
+ */
+const LAYER_SPANS_ONLY = ['router'];
+
 export function selectInstrumentations(available: readonly string[], settings: DistributionConfig['instrumentations']): { selected: string[]; unknown: string[] } {
   const named = [...(settings.enabled ?? []), ...settings.disabled];
   const unknown = named.filter((name) => !available.includes(name));
@@ -16,6 +26,7 @@ export function selectInstrumentations(available: readonly string[], settings: D
     const leader = COMPANIONS[name];
     if (leader !== undefined) return available.includes(leader) && chosen(leader);
     if (settings.enabled !== undefined) return settings.enabled.includes(name);
+    if (settings.expressSpans === 'none' && LAYER_SPANS_ONLY.includes(name)) return false;
     return !DEFAULT_DISABLED_INSTRUMENTATIONS.includes(name);
   };
   return { selected: available.filter(chosen), unknown };

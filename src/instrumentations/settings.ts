@@ -9,7 +9,7 @@ export const ENABLED_INSTRUMENTATIONS = listSetting('OTEL_NODE_ENABLED_INSTRUMEN
 });
 export const DISABLED_INSTRUMENTATIONS = listSetting('OTEL_NODE_DISABLED_INSTRUMENTATIONS', [], { doc: 'instrumentations not to start' });
 export const EXPRESS_SPANS = oneOfSetting('CUSTOM_OTEL_EXPRESS_SPANS', ['none', 'handlers', 'all'] as const, 'none', {
-  doc: 'Express layer spans: `none` (the route still names the HTTP server span and sets `http.route`, taken by our own instrumentation that wraps no layer per request), `handlers` (routers and request handlers, by the upstream instrumentation), `all` (middleware too). Off by default: each costs time on every request, a handler span mostly repeats the server span',
+  doc: 'Express layer spans: `none` (the route still names the HTTP server span and sets `http.route`, taken by our own instrumentation that wraps no layer per request), `handlers` (routers and request handlers, by the upstream instrumentation), `all` (middleware too); the instrumentation of the `router` package (layer spans of Express 5) starts with `handlers` and `all`, or when named in OTEL_NODE_ENABLED_INSTRUMENTATIONS. Off by default: each costs time on every request, a handler span mostly repeats the server span',
 });
 export const HTTP_CAPTURE_HEADERS = listSetting('CUSTOM_OTEL_HTTP_CAPTURE_HEADERS', [], { doc: 'request headers recorded on HTTP spans (secret ones redacted)' });
 

@@ -43,6 +43,14 @@ describe('selectInstrumentations', () => {
     for (const name of drivers) expect(instrumentationSettings(name, parseConfig({}).config.instrumentations)).toEqual({});
   });
 
+  it('starts the router instrumentation (layer spans only) when express layer spans are asked for or it is named', () => {
+    const available = [...AVAILABLE, 'router'];
+    expect(select({}, available).selected).not.toContain('router');
+    expect(select({ CUSTOM_OTEL_EXPRESS_SPANS: 'handlers' }, available).selected).toContain('router');
+    expect(select({ CUSTOM_OTEL_EXPRESS_SPANS: 'all' }, available).selected).toContain('router');
+    expect(select({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,router' }, available).selected).toEqual(['http', 'router']);
+  });
+
   it('starts nothing for an enabled list of only separators', () => {
     expect(select({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: ',' }).selected).toEqual([]);
   });
