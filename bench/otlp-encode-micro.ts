@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { encodeTraceExportRequest } from '../src/traces/otlp-trace-encoding';
+import { positiveInteger } from './env-integer';
 import { median } from './statistics';
 
 type Span = Parameters<typeof encodeTraceExportRequest>[0][number];
@@ -26,13 +27,6 @@ interface Serializer {
   serializeRequest(spans: Span[]): Uint8Array | undefined;
 }
 
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${text}" is not a positive integer`);
-  return value;
-}
 
 const BATCH = 512;
 const BATCHES = positiveInteger('BENCH_BATCHES_PER_ROUND', 20);

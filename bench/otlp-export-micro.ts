@@ -15,15 +15,9 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createGrpcTraceExporter } from '../src/traces/grpc-trace-exporter';
 import { serverSpans } from '../test/support/span-corpus';
+import { positiveInteger } from './env-integer';
 import { median } from './statistics';
 
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${text}" is not a positive integer`);
-  return value;
-}
 
 const BATCH = 512;
 const BATCHES = positiveInteger('BENCH_BATCHES_PER_ROUND', 10);

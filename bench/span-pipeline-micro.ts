@@ -18,16 +18,10 @@ import { Diagnostics } from '../src/diagnostics';
 import { RequestMetrics } from '../src/metrics/request-metrics';
 import { CustomSpanProcessor } from '../src/processor/span-processor';
 import { CustomSampler, samplingPolicy } from '../src/sampler/custom-sampler';
+import { positiveInteger } from './env-integer';
 import { median } from './statistics';
 import { RESPONSE_ATTRIBUTES, startAttributes } from './http-span-attributes';
 
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${text}" is not a positive integer`);
-  return value;
-}
 
 const SPANS = positiveInteger('BENCH_SPANS_PER_ROUND', 20_000);
 const WARMUP = positiveInteger('BENCH_WARMUP_ROUNDS', 5);
