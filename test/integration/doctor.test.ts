@@ -13,9 +13,8 @@ import { stagedEntry } from '../support/staged-tree';
 
 const doctor = () => join(dirname(stagedEntry()), 'doctor.js');
 
-function runDoctor(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function runDoctor(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const started = Date.now();
     const child = spawn(process.execPath, [doctor(), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -25,7 +24,7 @@ function runDoctor(env: Record<string, string>, args: string[] = []): Promise<{ 
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('exit', (code) => {
       clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, stdout, stderr });
     });
   });
 }
@@ -87,13 +86,12 @@ describe('doctor.js', () => {
   it('collector hanging (accepts, never answers): non-zero after its timeout, naming the endpoint and the error', async () => {
     const endpoint = `http://127.0.0.1:${silentPort}`;
     const result = await runDoctor(operatorEnv(stagedEntry(), endpoint), ['--timeout-ms', '1500']);
+    // Exit code 1, not null: the doctor ended by itself, so the hanging answer did not hold it until the hang guard's kill.
     expect(result.code).toBe(1);
     const line = result.stdout.split('\n').find((l) => l.startsWith('FAIL'))!;
     expect(line).toContain(`FAIL  OTLP endpoint ${endpoint} (grpc) did not accept a test span`);
     expect(line).toMatch(/DEADLINE_EXCEEDED|no answer within 1500 ms/);
     expect(silentSockets.length).toBeGreaterThan(0);
-    // The hanging answer does not hold the doctor: it ends soon after its limit (bound only catches a hang).
-    expect(result.ms).toBeLessThan(20_000);
   });
 
   it('entry missing from NODE_OPTIONS: says so, non-zero', async () => {
