@@ -19,7 +19,7 @@
  */
 import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';
@@ -112,10 +112,9 @@ export function shortenUnsampledRequests(instrumentation: object, policy: Sampli
   if (!hasInternalsChecked(instrumentation) || !mayTakeShortPath(policy)) return false;
   const http = instrumentation;
   const upstream = http._incomingRequestFunction;
-  // A request carrying none of the propagator's headers has no parent: its
-  // decision is the root one, known now, and the extraction can be skipped.
+  // Whether a request without a parent is recorded is known now; with a
+  // parent, it is known once the parent is extracted.
   const rootUnsampled = certainlyUnsampled(policy, undefined);
-  let propagatorFields: string[] | undefined;
   // The configuration rarely changes: whether it asks for the full path is
   // worked out again only when it does.
   let checkedConfig: Record<string, unknown> | undefined;
@@ -134,15 +133,14 @@ export function shortenUnsampledRequests(instrumentation: object, policy: Sampli
       if (configNeedsFullPath) return Reflect.apply(full, this, args);
       const request = args[1] as IncomingRequest;
       const response = args[2] as ServerResponse;
-      propagatorFields ??= propagation.fields();
-      let parentContext = ROOT_CONTEXT;
-      let parent: SpanContext | undefined;
-      if (hasAnyHeader(request.headers, propagatorFields)) {
-        parentContext = propagation.extract(ROOT_CONTEXT, request.headers);
-        const extracted = trace.getSpanContext(parentContext);
-        parent = extracted && isSpanContextValid(extracted) ? extracted : undefined;
-        if (!certainlyUnsampled(policy, parent ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : undefined)) return Reflect.apply(full, this, args);
-      } else if (!rootUnsampled) {
+      // Extracted exactly as the full path does, whatever the request
+      // carries: propagation.fields() names only what a propagator writes
+      // (B3 reads both of its formats, Jaeger reads uberctx-* baggage), so
+      // it cannot tell that a request has nothing to extract.
+      const parentContext = propagation.extract(ROOT_CONTEXT, request.headers);
+      const extracted = trace.getSpanContext(parentContext);
+      const parent = extracted && isSpanContextValid(extracted) ? extracted : undefined;
+      if (parent === undefined ? !rootUnsampled : !certainlyUnsampled(policy, (parent.traceFlags & TraceFlags.SAMPLED) !== 0)) {
         return Reflect.apply(full, this, args);
       }
       const span = new UnsampledSpan(parent);
@@ -175,9 +173,4 @@ export function shortenUnsampledRequests(instrumentation: object, policy: Sampli
     };
   };
   return true;
-}
-
-function hasAnyHeader(headers: IncomingRequest['headers'], names: readonly string[]): boolean {
-  for (const name of names) if (headers[name] !== undefined) return true;
-  return false;
 }
