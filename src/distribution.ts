@@ -28,7 +28,7 @@ import { RequestMetrics } from './metrics/request-metrics';
 import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
-import { shortenUnsampledRequests } from './instrumentations/unsampled-requests';
+import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
@@ -125,7 +125,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
       registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]),
     diagnostics,
     (name, instrumentation) => {
-      if (name === 'http') shortenUnsampledRequests(instrumentation, policy);
+      if (name !== 'http') return;
+      const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy));
+      if (notice) diagnostics.log(notice.level, notice.line);
     },
   );
 

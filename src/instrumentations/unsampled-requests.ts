@@ -14,8 +14,9 @@
  * captured for a span that records nothing) is skipped.
  *
  * Only instrumentation versions whose internals were checked get this (those
- * of the 2.x and 3.x SDK lines, which emit the stable conventions only); any
- * other shape, or a user hook in the configuration, keeps the full path.
+ * of the 2.x and 3.x SDK lines, which emit the stable conventions only): the
+ * check runs when the instrumentation is made, and any other shape, or a user
+ * hook in the configuration, keeps upstream's full path.
  */
 import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -67,17 +68,36 @@ const FULL_PATH_OPTIONS = [
   'requireParentforIncomingSpans',
 ];
 
-function hasInternalsChecked(candidate: Partial<HttpInstrumentationInternals> & object): candidate is HttpInstrumentationInternals {
-  return (
-    // The 1.x line's instrumentation emits old and/or stable conventions and records differently.
-    !('_semconvStability' in candidate) &&
-    typeof candidate._incomingRequestFunction === 'function' &&
-    candidate._incomingRequestFunction.length === 2 &&
-    typeof candidate._recordServerDuration === 'function' &&
-    candidate._recordServerDuration.length === 2 &&
-    typeof candidate.getConfig === 'function'
-  );
+/**
+ * What keeps the short path off for this instrumentation (pure): `sdk-1.x`
+ * for the 1.x line's, whose instrumentation emits old and/or stable
+ * conventions and records differently (by design, no short path there), a
+ * sentence naming the internal that is not as checked, or undefined when its
+ * internals are the ones the short path was written against.
+ */
+export function httpInternalsProblem(candidate: object): 'sdk-1.x' | string | undefined {
+  const internals = candidate as Partial<HttpInstrumentationInternals>;
+  if ('_semconvStability' in candidate) return 'sdk-1.x';
+  if (typeof internals._incomingRequestFunction !== 'function' || internals._incomingRequestFunction.length !== 2) {
+    return '_incomingRequestFunction(component, original) is missing or takes other parameters';
+  }
+  if (typeof internals._recordServerDuration !== 'function' || internals._recordServerDuration.length !== 2) {
+    return '_recordServerDuration(durationMs, attributes) is missing or takes other parameters';
+  }
+  if (typeof internals.getConfig !== 'function') return 'getConfig() is missing';
+  try {
+    // A factory: it makes the listener that wraps the server's emit, and touches nothing else.
+    if (typeof internals._incomingRequestFunction.call(candidate, 'http', () => false) !== 'function') {
+      return '_incomingRequestFunction no longer returns a listener';
+    }
+  } catch (error) {
+    return `_incomingRequestFunction throws (${error instanceof Error ? error.message : String(error)})`;
+  }
+  return undefined;
 }
+
+/** Why the short path is not installed; undefined when it is. */
+export type ShortPathOutcome = { installed: true } | { installed: false; reason: 'not-needed' | 'sdk-1.x' } | { installed: false; reason: 'shape'; problem: string };
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 
@@ -103,14 +123,29 @@ export function closedRequestAttributes(request: Readonly<Record<string, unknown
   return attributes;
 }
 
+/** The one line said at start when the short path could have run and does not (pure). */
+export function shortPathNotice(outcome: ShortPathOutcome): { level: 'warn' | 'debug'; line: string } | undefined {
+  if (outcome.installed || outcome.reason === 'not-needed') return undefined;
+  if (outcome.reason !== 'shape') return { level: 'debug', line: "the 1.x line's HTTP instrumentation keeps its full path for requests that will not be sampled" };
+  return {
+    level: 'warn',
+    line: `the HTTP instrumentation's internals are not the ones checked (${outcome.problem}): requests that will not be sampled take its full path, as upstream does (same spans and metrics, more CPU per request)`,
+  };
+}
+
 /**
  * Gives the HTTP instrumentation the short path for requests that will not be
  * sampled. Must run right after the instrumentation is created, before it
- * patches http/https. Returns whether it was installed.
+ * patches http/https. Returns whether it was installed, and if not, why: an
+ * instrumentation whose internals are not as checked keeps its own full path
+ * for every request, which the caller says in one line.
  */
-export function shortenUnsampledRequests(instrumentation: object, policy: SamplingPolicy): boolean {
-  if (!hasInternalsChecked(instrumentation) || !mayTakeShortPath(policy)) return false;
-  const http = instrumentation;
+export function shortenUnsampledRequests(instrumentation: object, policy: SamplingPolicy): ShortPathOutcome {
+  if (!mayTakeShortPath(policy)) return { installed: false, reason: 'not-needed' };
+  const problem = httpInternalsProblem(instrumentation);
+  if (problem === 'sdk-1.x') return { installed: false, reason: 'sdk-1.x' };
+  if (problem !== undefined) return { installed: false, reason: 'shape', problem };
+  const http = instrumentation as HttpInstrumentationInternals;
   const upstream = http._incomingRequestFunction;
   // Whether a request without a parent is recorded is known now; with a
   // parent, it is known once the parent is extracted.
@@ -172,5 +207,5 @@ export function shortenUnsampledRequests(instrumentation: object, policy: Sampli
       });
     };
   };
-  return true;
+  return { installed: true };
 }

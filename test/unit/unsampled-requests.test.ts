@@ -4,7 +4,7 @@ import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { CustomSampler, samplingPolicy } from '../../src/sampler/custom-sampler';
 import { parseConfig } from '../../src/config/config';
-import { certainlyUnsampled, closedRequestAttributes, mayTakeShortPath, normalizedMethod, shortenUnsampledRequests } from '../../src/instrumentations/unsampled-requests';
+import { certainlyUnsampled, closedRequestAttributes, httpInternalsProblem, mayTakeShortPath, normalizedMethod, shortenUnsampledRequests, shortPathNotice } from '../../src/instrumentations/unsampled-requests';
 import { randomId } from '../../src/instrumentations/unsampled-span';
 
 const DECISION = { notRecord: SamplingDecision.NOT_RECORD, recordAndSample: SamplingDecision.RECORD_AND_SAMPLED };
@@ -72,24 +72,56 @@ describe('randomId', () => {
 });
 
 describe('shortenUnsampledRequests', () => {
+  const alwaysOff = () => samplingPolicy(parseConfig({ OTEL_TRACES_SAMPLER: 'always_off' }).config);
+
   it('recognises the HTTP instrumentation of the SDK line used in development', async () => {
     const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
     const instrumentation = new HttpInstrumentation({ enabled: false });
-    expect(shortenUnsampledRequests(instrumentation, samplingPolicy(parseConfig({ OTEL_TRACES_SAMPLER: 'always_off' }).config))).toBe(true);
+    expect(httpInternalsProblem(instrumentation)).toBeUndefined();
+    expect(shortenUnsampledRequests(instrumentation, alwaysOff())).toEqual({ installed: true });
   });
 
-  it('is not installed where no request could take it (always_on)', async () => {
+  it('is not installed where no request could take it (always_on), and says nothing', async () => {
     const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
     const instrumentation = new HttpInstrumentation({ enabled: false });
-    expect(shortenUnsampledRequests(instrumentation, samplingPolicy(parseConfig({ OTEL_TRACES_SAMPLER: 'always_on' }).config))).toBe(false);
+    const outcome = shortenUnsampledRequests(instrumentation, samplingPolicy(parseConfig({ OTEL_TRACES_SAMPLER: 'always_on' }).config));
+    expect(outcome).toEqual({ installed: false, reason: 'not-needed' });
+    expect(shortPathNotice(outcome)).toBeUndefined();
   });
 
-  it('leaves an instrumentation whose internals it does not know alone', () => {
-    const policy = samplingPolicy(parseConfig({ OTEL_TRACES_SAMPLER: 'always_off' }).config);
-    const unknown = { _incomingRequestFunction: (a: unknown) => a, getConfig: () => ({}) };
-    expect(shortenUnsampledRequests(unknown, policy)).toBe(false);
-    const oldLine = { _semconvStability: 2 };
-    expect(shortenUnsampledRequests(oldLine, policy)).toBe(false);
+  it('leaves the 1.x line alone, by design (said only at debug level)', () => {
+    const outcome = shortenUnsampledRequests({ _semconvStability: 2 }, alwaysOff());
+    expect(outcome).toEqual({ installed: false, reason: 'sdk-1.x' });
+    expect(shortPathNotice(outcome)?.level).toBe('debug');
+  });
+
+  describe('an instrumentation whose internals changed shape keeps its own full path, and one warning names what changed', () => {
+    type Shape = Record<string, unknown>;
+    const real = async (): Promise<Shape> => {
+      const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
+      return new HttpInstrumentation({ enabled: false }) as unknown as Shape;
+    };
+    it.each([
+      ['the request listener factory renamed', (i: Shape) => ((i._incomingRequestFunction = undefined), i), /_incomingRequestFunction\(component, original\) is missing/],
+      ['the request listener factory with another signature', (i: Shape) => ((i._incomingRequestFunction = (options: unknown) => options), i), /_incomingRequestFunction\(component, original\)/],
+      ['the factory returning no listener', (i: Shape) => ((i._incomingRequestFunction = (_c: unknown, _o: unknown) => undefined), i), /no longer returns a listener/],
+      ['the factory throwing', (i: Shape) => ((i._incomingRequestFunction = (_c: unknown, _o: unknown) => { throw new Error('moved'); }), i), /throws \(moved\)/],
+      ['the duration recorder renamed', (i: Shape) => ((i._recordServerDuration = undefined), i), /_recordServerDuration\(durationMs, attributes\)/],
+      ['the duration recorder with another signature', (i: Shape) => ((i._recordServerDuration = (a: unknown, b: unknown, c: unknown) => [a, b, c]), i), /_recordServerDuration/],
+      ['no getConfig', (i: Shape) => ((i.getConfig = undefined), i), /getConfig\(\) is missing/],
+    ])('%s', async (_change, change, named) => {
+      const instrumentation = change(await real());
+      const before = instrumentation._incomingRequestFunction;
+      const outcome = shortenUnsampledRequests(instrumentation, alwaysOff());
+      expect(outcome.installed).toBe(false);
+      // upstream's own path: the instrumentation is left exactly as it was
+      expect(instrumentation._incomingRequestFunction).toBe(before);
+      const notice = shortPathNotice(outcome)!;
+      expect(notice.level).toBe('warn');
+      expect(notice.line).toMatch(named);
+      expect(notice.line).toMatch(/take its full path, as upstream does/);
+      expect(notice.line).not.toContain('\n');
+    });
   });
 });
 
