@@ -3,6 +3,7 @@
  * Each package is required only when its protocol and signal are in use.
  */
 import type { OtlpTarget } from './config/otlp-target';
+import { diagnostics } from './diagnostics';
 import { LazyExporter } from './lazy-exporter';
 import { sdkLine } from './sdk-line';
 
@@ -59,5 +60,6 @@ function makeOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget):
       options.headers = target.headers;
     }
   }
-  return (ownTraceExporter ? ownTraceExporter(options) : new Exporter!(options)) as T;
+  // A fallback to upstream's exporter is said once, when the exporter is made.
+  return (ownTraceExporter ? ownTraceExporter(options, (line) => diagnostics.log('warn', line)) : new Exporter!(options)) as T;
 }

@@ -42,7 +42,7 @@ export interface SdkLine {
    * delegate) where the line's exporter packages take a serializer in the
    * same shape (2.x, 3.x); undefined where upstream's is used as it is (1.x).
    */
-  grpcTraceExporter?: (options: Record<string, unknown>) => SpanExporter;
+  grpcTraceExporter?: (options: Record<string, unknown>, say: (line: string) => void) => SpanExporter;
   /** Samplers' decision values (same numbers on every line, read from the SDK to be sure). */
   readonly decision: { notRecord: number; record: number; recordAndSample: number };
 }

@@ -9,7 +9,8 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Diagnostics } from '../../src/diagnostics';
 import { createOtlpExporter } from '../../src/otlp-exporters';
 import { sdkLine } from '../../src/sdk-line';
-import { createGrpcTraceExporter } from '../../src/traces/grpc-trace-exporter';
+import { createGrpcTraceExporter, shippedExportPackages } from '../../src/traces/grpc-trace-exporter';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { SizeLimitedSpanExporter } from '../../src/traces/size-limited-span-exporter';
 import { decodeTraceRequest, OtlpReceiver } from '../support/otlp-receiver';
 import { serverSpans, spanCorpus } from '../support/span-corpus';
@@ -59,5 +60,40 @@ describe('gRPC trace export with our span encoding', () => {
     expect(receiver.spans.map((s) => s.spanId).sort()).toEqual(spans.map((s) => s.spanContext().spanId).sort());
     expect(receiver.spans[0]!.attributes['custom.processed']).toBe(true);
     expect(receiver.spans[0]!.attributes['url.path']).toMatch(/^\/api\/orders\/\d+$/);
+  });
+});
+
+describe("falling back to upstream's path, spans still reach the receiver", () => {
+  it("with the export delegate's signature changed: upstream's OTLPTraceExporter sends the corpus, said once", async () => {
+    receiver = await OtlpReceiver.start();
+    const real = shippedExportPackages();
+    // A later version that takes its options another way.
+    const changedDelegate = (options: unknown, serializer: unknown, componentType: unknown, helper: unknown, meterProvider: unknown, grpcName: unknown, grpcPath: unknown, signal: unknown) =>
+      real.grpcBase.createOtlpGrpcExportDelegate(options, serializer, componentType, helper, meterProvider, grpcName, grpcPath, signal);
+    const lines: string[] = [];
+    exporter = createGrpcTraceExporter({ url: receiver.grpcUrl, timeoutMillis: 10_000 }, (line) => lines.push(line), { ...real, grpcBase: { ...real.grpcBase, createOtlpGrpcExportDelegate: changedDelegate } });
+    expect(exporter).toBeInstanceOf(OTLPTraceExporter);
+    const corpus = spanCorpus();
+    expect(await exportOnce(corpus)).toEqual({ code: 0 });
+    expect(await exportOnce(serverSpans(10))).toEqual({ code: 0 });
+    expect(decodeTraceRequest(receiver.raw[0]!)).toEqual(decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(corpus)!));
+    expect(receiver.spans).toHaveLength(corpus.length + 10);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/createOtlpGrpcExportDelegate.*takes other parameters.*upstream's OTLPTraceExporter/);
+  });
+
+  it("with our encoder failing on a batch: that batch and the next are encoded by upstream's serializer, said once", async () => {
+    receiver = await OtlpReceiver.start();
+    const lines: string[] = [];
+    const failing = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'spanContext')");
+    };
+    exporter = createGrpcTraceExporter({ url: receiver.grpcUrl, timeoutMillis: 10_000 }, (line) => lines.push(line), shippedExportPackages(), failing);
+    const corpus = spanCorpus();
+    expect(await exportOnce(corpus)).toEqual({ code: 0 });
+    expect(await exportOnce(serverSpans(10))).toEqual({ code: 0 });
+    expect(decodeTraceRequest(receiver.raw[0]!)).toEqual(decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(corpus)!));
+    expect(receiver.spans).toHaveLength(corpus.length + 10);
+    expect(lines).toEqual(["our OTLP trace encoder failed (Cannot read properties of undefined (reading 'spanContext')): this and every later batch is encoded by upstream's serializer"]);
   });
 });

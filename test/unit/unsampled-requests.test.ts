@@ -4,6 +4,7 @@ import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { CustomSampler, samplingPolicy } from '../../src/sampler/custom-sampler';
 import { parseConfig } from '../../src/config/config';
+import { sdkLineRequire } from '../support/sdk-line-packages';
 import { certainlyUnsampled, closedRequestAttributes, httpInternalsProblem, mayTakeShortPath, normalizedMethod, shortenUnsampledRequests, shortPathNotice } from '../../src/instrumentations/unsampled-requests';
 import { randomId } from '../../src/instrumentations/unsampled-span';
 
@@ -88,6 +89,16 @@ describe('shortenUnsampledRequests', () => {
     expect(outcome).toEqual({ installed: false, reason: 'not-needed' });
     expect(shortPathNotice(outcome)).toBeUndefined();
   });
+
+  it.each([
+    ['1.x', 'sdk-1.x'],
+    ['2.x', undefined],
+    ['3.x', undefined],
+  ] as const)("checks the %s line's HTTP instrumentation, from its own lockfile, as it ships", async (line, expected) => {
+    const lineRequire = await sdkLineRequire(line);
+    const { HttpInstrumentation } = lineRequire('@opentelemetry/instrumentation-http');
+    expect(httpInternalsProblem(new HttpInstrumentation({ enabled: false }))).toBe(expected);
+  }, 5 * 60_000);
 
   it('leaves the 1.x line alone, by design (said only at debug level)', () => {
     const outcome = shortenUnsampledRequests({ _semconvStability: 2 }, alwaysOff());
