@@ -157,30 +157,94 @@ function noteMount(layer: Layer, template: string): void {
   layer.handle = mounted;
 }
 
+type Express = { Router?: { prototype?: { route?: unknown; use?: Use }; use?: Use }; Route?: { prototype?: { dispatch?: Dispatch } } };
+
+/** Where router.use and Route#dispatch live: Express 5 (router 2) has a Router class; Express 4's Router is the prototype object itself. */
+function targets(express: Express) {
+  const router = typeof express?.Router?.prototype?.route === 'function' ? express.Router.prototype : express?.Router;
+  return { router, route: express?.Route?.prototype };
+}
+
+/**
+ * What of Express's router this instrumentation relies on and finds
+ * otherwise, or undefined when all is as on Express 4 and 5. Run on the
+ * module before it is patched: it probes a throwaway router and route (use()
+ * adds a layer holding the handle, a nested router's layer is named
+ * `router`, a route keeps its path), which the app never sees.
+ */
+export function expressShapeProblem(express: unknown): string | undefined {
+  const { router, route } = targets(express as Express);
+  if (typeof router?.use !== 'function') return 'express.Router has no use()';
+  if (typeof route?.dispatch !== 'function') return 'express.Route.prototype.dispatch is missing';
+  try {
+    const { Router, Route } = express as { Router: () => { stack?: Layer[]; use: Use }; Route: new (path: string) => { path?: unknown } };
+    const probe = Router();
+    const handle = function probeHandle() {};
+    probe.use('/probe', handle);
+    const layer = Array.isArray(probe.stack) ? probe.stack[probe.stack.length - 1] : undefined;
+    if (layer?.handle !== handle) return 'router.use() no longer adds a layer holding the handle to router.stack';
+    probe.use('/nested', Router());
+    if (probe.stack![probe.stack!.length - 1]?.name !== 'router') return "a nested router's layer is no longer named 'router'";
+    if (new Route('/probe').path !== '/probe') return 'a Route no longer keeps its path';
+  } catch (error) {
+    return `probing its router threw (${error instanceof Error ? error.message : String(error)})`;
+  }
+  return undefined;
+}
+
+/** Where Express's shape is not the one checked: upstream's instrumentation, and where to say so. */
+export interface ExpressFallback {
+  /** Upstream's express instrumentation with the same settings, not enabled (it is applied to the module directly). */
+  upstream: () => { getModuleDefinitions(): Array<{ patch?: (exports: unknown, version?: string) => unknown; unpatch?: (exports: unknown, version?: string) => void }> };
+  say: (line: string) => void;
+}
+
+export function expressFallbackLine(version: string | undefined, problem: string): string {
+  return `express ${version ?? '(version unknown)'} is not shaped as checked (${problem}): http.route comes from upstream's express instrumentation instead (its per-layer wrapping, more CPU per request)`;
+}
+
 export class ExpressRouteInstrumentation extends InstrumentationBase {
-  constructor(config: Record<string, unknown> = {}) {
+  constructor(
+    config: Record<string, unknown> = {},
+    private readonly fallback?: ExpressFallback,
+  ) {
     super('custom-otel-express-route', '1.0.0', config);
   }
 
   protected init() {
-    type Express = { Router?: { prototype?: { route?: unknown; use?: Use }; use?: Use }; Route?: { prototype?: { dispatch?: Dispatch } } };
-    const targets = (express: Express) => {
-      // Express 5 (router 2) has a Router class; Express 4's Router is the prototype object itself.
-      const router = typeof express?.Router?.prototype?.route === 'function' ? express.Router.prototype : express?.Router;
-      return { router, route: express?.Route?.prototype };
-    };
-    const patch = (express: Express) => {
+    // Modules handed to upstream's instrumentation, with what undoes it.
+    const handedOver = new WeakMap<object, () => void>();
+    const patch = (express: Express, version?: string) => {
+      const problem = expressShapeProblem(express);
+      if (problem !== undefined) return this.handOver(express, version, problem, handedOver);
       const { router, route } = targets(express);
-      if (typeof router?.use === 'function') this._wrap(router, 'use', (original) => notingMounts(original as Use) as never);
-      if (typeof route?.dispatch === 'function') this._wrap(route, 'dispatch', (original) => namingRoute(original as Dispatch) as never);
+      this._wrap(router!, 'use', (original) => notingMounts(original as Use) as never);
+      this._wrap(route!, 'dispatch', (original) => namingRoute(original as Dispatch) as never);
       return express;
     };
     const unpatch = (express: Express) => {
+      const undo = handedOver.get(express);
+      if (undo) return undo();
       const { router, route } = targets(express);
       if (router) this._unwrap(router, 'use');
       if (route) this._unwrap(route, 'dispatch');
     };
     return [new InstrumentationNodeModuleDefinition('express', ['>=4.0.0 <6'], patch as never, unpatch as never)];
+  }
+
+  /** Upstream's instrumentation patches this module instead; without a fallback (not made by load.ts) the module stays as it is. */
+  private handOver(express: Express, version: string | undefined, problem: string, handedOver: WeakMap<object, () => void>): Express {
+    if (!this.fallback) return express;
+    this.fallback.say(expressFallbackLine(version, problem));
+    try {
+      const [definition] = this.fallback.upstream().getModuleDefinitions();
+      const patched = (definition?.patch?.(express, version) ?? express) as Express;
+      handedOver.set(patched, () => definition?.unpatch?.(patched, version));
+      return patched;
+    } catch (error) {
+      this.fallback.say(`upstream's express instrumentation could not patch express either (${error instanceof Error ? error.message : String(error)}): express runs without http.route`);
+      return express;
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import { catalog, type CatalogEntry } from './catalog';
 import { instrumentationSettings, selectInstrumentations } from './selection';
 import { activateOnFirstRequire, activateOnFirstResolve, type RegisterHooks } from './lazy-activation';
 import { Mysql2PoolMetricsInstrumentation } from './mysql2-pool-metrics';
-import { ExpressRouteInstrumentation } from './express-route';
+import { ExpressRouteInstrumentation as OurExpressRoute, type ExpressFallback } from './express-route';
 
 /** Our own instrumentations, created like the catalog's (see COMPANIONS in selection.ts). */
 const OWN: CatalogEntry[] = [{ name: 'mysql2-pool-metrics', modules: ['mysql2'], load: () => ({ Mysql2PoolMetricsInstrumentation }) }];
@@ -23,8 +23,16 @@ const everything = (): CatalogEntry[] => [...catalog, ...OWN];
  * instrumentation, which would wrap every layer (see express-route.ts); the
  * name stays `express`, so enabling and disabling it work as before.
  */
-export function implementation(entry: CatalogEntry, settings: DistributionConfig['instrumentations']): CatalogEntry {
-  return entry.name === 'express' && settings.expressSpans === 'none' ? { ...entry, load: () => ({ ExpressRouteInstrumentation }) } : entry;
+export function implementation(entry: CatalogEntry, settings: DistributionConfig['instrumentations'], say: (line: string) => void = () => undefined): CatalogEntry {
+  if (entry.name !== 'express' || settings.expressSpans !== 'none') return entry;
+  // Where Express is not shaped as ours expects, upstream's takes over (express-route.ts).
+  const upstream = (config: Record<string, unknown>) => () => new (instrumentationClass(entry.load())!)({ ...config, enabled: false }) as unknown as ExpressFallback['upstream'] extends () => infer U ? U : never;
+  const Ours = class ExpressRouteInstrumentation extends OurExpressRoute {
+    constructor(config: Record<string, unknown> = {}) {
+      super(config, { upstream: upstream(config), say });
+    }
+  };
+  return { ...entry, load: () => ({ ExpressRouteInstrumentation: Ours }) };
 }
 
 type InstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
@@ -79,7 +87,7 @@ export function loadInstrumentations(
       return undefined;
     }
   };
-  const chosen = all.filter((entry) => selected.includes(entry.name)).map((entry) => implementation(entry, settings));
+  const chosen = all.filter((entry) => selected.includes(entry.name)).map((entry) => implementation(entry, settings, (line) => diagnostics.log('warn', line)));
   const lazy = activation.on === 'start' ? [] : chosen.filter((entry) => entry.modules !== null && entry.modules.length > 0);
   const started: Instrumentation[] = [];
   for (const entry of chosen) {

@@ -8,7 +8,9 @@
  * lockfile when missing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp } from '../support/app-process';
 import { stagedEntry } from '../support/staged-tree';
@@ -40,7 +42,7 @@ const SUB_APP: [string, number] = ['/v1/things/9', 200];
 type Named = { name: string; route: unknown };
 
 /** The server span of each path, as the app named it under CUSTOM_OTEL_EXPRESS_SPANS=`spans`. */
-async function serverSpans(receiver: OtlpReceiver, app: string, spans: 'none' | 'handlers'): Promise<Map<string, Named>> {
+async function serverSpans(receiver: OtlpReceiver, app: string, spans: 'none' | 'handlers', stderr: (text: string) => void = () => undefined): Promise<Map<string, Named>> {
   receiver.clear();
   const process = await startApp(app, operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_METRICS_EXPORTER: 'none', CUSTOM_OTEL_EXPRESS_SPANS: spans }));
   try {
@@ -52,6 +54,7 @@ async function serverSpans(receiver: OtlpReceiver, app: string, spans: 'none' | 
     return byPath;
   } finally {
     await process.stop();
+    stderr(process.stderr());
   }
 }
 
@@ -92,5 +95,56 @@ describe.each([
   it('includes the mount path of a sub-app, which the upstream instrumentation leaves out', () => {
     expect(ours.get(SUB_APP[0])).toEqual({ name: 'GET /v1/things/:id', route: '/v1/things/:id' });
     expect(upstream.get(SUB_APP[0])).toEqual({ name: 'GET /things/:id', route: '/things/:id' });
+  });
+});
+
+/**
+ * An Express whose router is not shaped as ours expects (here: a later
+ * version that no longer exports Route, made from the repository's express 4
+ * as the package an app requires): upstream's express instrumentation takes
+ * over, said in one line, and the server spans are named as upstream names them.
+ */
+describe('Express not shaped as checked: upstream instrumentation takes over', () => {
+  let receiver: OtlpReceiver;
+  let appDir: string;
+  let fallback: Map<string, Named>;
+  let upstream: Map<string, Named>;
+  let stderr = '';
+
+  beforeAll(async () => {
+    appDir = mkdtempSync(join(tmpdir(), 'express-changed-'));
+    const realExpress = require.resolve('express/package.json');
+    const shimDir = join(appDir, 'node_modules/express');
+    mkdirSync(shimDir, { recursive: true });
+    writeFileSync(join(shimDir, 'package.json'), JSON.stringify({ name: 'express', version: require('express/package.json').version, main: 'index.js' }));
+    // The real express's own files, required past its package entry so that only this package is patched as express.
+    writeFileSync(
+      join(shimDir, 'index.js'),
+      `const real = require(${JSON.stringify(join(dirname(realExpress), 'lib/express.js'))});
+const changed = function createApplication() { return real.apply(this, arguments); };
+for (const key of Object.keys(real)) if (key !== 'Route') changed[key] = real[key];
+module.exports = changed;
+`,
+    );
+    for (const file of ['nested.cjs', 'nested-routes.cjs']) cpSync(join(__dirname, '../fixtures/express-app', file), join(appDir, file));
+    receiver = await OtlpReceiver.start();
+    fallback = await serverSpans(receiver, join(appDir, 'nested.cjs'), 'none', (text) => (stderr = text));
+    upstream = await serverSpans(receiver, join(__dirname, '../fixtures/express-app/nested.cjs'), 'handlers');
+  }, 120_000);
+  afterAll(async () => {
+    await receiver?.close();
+    if (appDir) rmSync(appDir, { recursive: true, force: true });
+  });
+
+  it('says so in one line, naming what changed', () => {
+    const lines = stderr.split('\n').filter((line) => line.includes('express'));
+    expect(lines).toEqual([
+      `[custom-otel] warn: express ${require('express/package.json').version} is not shaped as checked (express.Route.prototype.dispatch is missing): http.route comes from upstream's express instrumentation instead (its per-layer wrapping, more CPU per request)`,
+    ]);
+  });
+
+  it('names each server span as the upstream instrumentation does on the real express', () => {
+    for (const [path] of [...REQUESTS, SUB_APP]) expect(fallback.get(path), path).toEqual(upstream.get(path));
+    expect(fallback.get('/api/users/42/items/7')).toEqual({ name: 'GET /api/users/:id/items/:itemId', route: '/api/users/:id/items/:itemId' });
   });
 });
