@@ -15,8 +15,20 @@ import { Mysql2PoolMetricsInstrumentation } from './mysql2-pool-metrics';
 import { ExpressRouteInstrumentation as OurExpressRoute, type ExpressFallback } from './express-route';
 
 /** Our own instrumentations, created like the catalog's (see COMPANIONS in selection.ts). */
-const OWN: CatalogEntry[] = [{ name: 'mysql2-pool-metrics', modules: ['mysql2'], load: () => ({ Mysql2PoolMetricsInstrumentation }) }];
-const everything = (): CatalogEntry[] => [...catalog, ...OWN];
+const own = (say: (line: string) => void): CatalogEntry[] => [
+  {
+    name: 'mysql2-pool-metrics',
+    modules: ['mysql2'],
+    load: () => ({
+      Mysql2PoolMetricsInstrumentation: class extends Mysql2PoolMetricsInstrumentation {
+        constructor(config: Record<string, unknown> = {}) {
+          super(config, say);
+        }
+      },
+    }),
+  },
+];
+const everything = (say: (line: string) => void = () => undefined): CatalogEntry[] => [...catalog, ...own(say)];
 
 /**
  * Without Express layer spans, ours takes http.route in place of the upstream
@@ -69,7 +81,8 @@ export function loadInstrumentations(
   /** Called for each right after it is created, before it patches anything. */
   adapt: (name: string, instrumentation: Instrumentation) => void = () => undefined,
 ): LoadedInstrumentations {
-  const all = everything();
+  const say = (line: string) => diagnostics.log('warn', line);
+  const all = everything(say);
   const { selected, unknown } = selectInstrumentations(all.map((entry) => entry.name), settings);
   if (unknown.length > 0) {
     diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS ignored; available: ${all.map((e) => e.name).join(', ')}`);
@@ -87,7 +100,7 @@ export function loadInstrumentations(
       return undefined;
     }
   };
-  const chosen = all.filter((entry) => selected.includes(entry.name)).map((entry) => implementation(entry, settings, (line) => diagnostics.log('warn', line)));
+  const chosen = all.filter((entry) => selected.includes(entry.name)).map((entry) => implementation(entry, settings, say));
   const lazy = activation.on === 'start' ? [] : chosen.filter((entry) => entry.modules !== null && entry.modules.length > 0);
   const started: Instrumentation[] = [];
   for (const entry of chosen) {

@@ -8,7 +8,11 @@
  * are read when metrics are collected, so a query costs nothing more.
  */
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import { mysql2PoolName, mysql2PoolState, uniqueName, type Mysql2PoolLike } from '../metrics/pool-state';
+import { mysql2PoolName, mysql2PoolShapeProblem, mysql2PoolState, uniqueName, type Mysql2PoolLike } from '../metrics/pool-state';
+
+export function mysql2PoolFallbackLine(problem: string): string {
+  return `a mysql2 pool is not shaped as checked (${problem}): db.client.connection.* metrics are not recorded for such pools, as without this distribution (its query spans are unaffected)`;
+}
 
 const SUPPORTED = ['>=1.0.0 <4'];
 type CreatePool = (...args: unknown[]) => unknown;
@@ -18,7 +22,13 @@ export class Mysql2PoolMetricsInstrumentation extends InstrumentationBase {
   private readonly pools = new Map<WeakRef<Mysql2PoolLike>, string>();
   private readonly seen = new WeakSet<object>();
 
-  constructor(config: Record<string, unknown> = {}) {
+  private toldShape = false;
+
+  /** `say`: where the one line goes when a pool's layout is not the one checked. */
+  constructor(
+    config: Record<string, unknown> = {},
+    private readonly say: (line: string) => void = () => undefined,
+  ) {
     super('custom-otel-mysql2-pool-metrics', '1.0.0', config);
   }
 
@@ -77,7 +87,14 @@ export class Mysql2PoolMetricsInstrumentation extends InstrumentationBase {
   }
 
   private note(pool: Mysql2PoolLike, clusterNode?: string): void {
-    if (typeof pool !== 'object' || pool === null || this.seen.has(pool) || mysql2PoolState(pool) === undefined) return;
+    if (typeof pool !== 'object' || pool === null || this.seen.has(pool)) return;
+    const problem = mysql2PoolShapeProblem(pool);
+    if (problem !== undefined) {
+      // Upstream's mysql2 instrumentation records no pool metrics: there is no other path to fall back to, only this to say.
+      if (!this.toldShape) this.say(mysql2PoolFallbackLine(problem));
+      this.toldShape = true;
+      return;
+    }
     this.seen.add(pool);
     const name = clusterNode === undefined ? mysql2PoolName(pool) : `${clusterNode} ${mysql2PoolName(pool)}`;
     this.pools.set(new WeakRef(pool), uniqueName(name, new Set(this.pools.values())));

@@ -26,6 +26,12 @@ export interface Mysql2PoolLike {
 
 const lengthOf = (queue: Queue | undefined) => (queue && typeof queue.length === 'number' ? queue.length : 0);
 
+/** What of a pool's layout is not the one checked (another release's), or undefined when it can be read. */
+export function mysql2PoolShapeProblem(pool: Mysql2PoolLike): string | undefined {
+  const missing = (['_allConnections', '_freeConnections'] as const).filter((queue) => typeof pool?.[queue]?.length !== 'number');
+  return missing.length === 0 ? undefined : `no ${missing.join(' or ')} queue with a length`;
+}
+
 /** undefined when the object is not a pool this understands (another release's layout). */
 export function mysql2PoolState(pool: Mysql2PoolLike): PoolState | undefined {
   if (!pool._allConnections || !pool._freeConnections) return undefined;
