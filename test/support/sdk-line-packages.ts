@@ -4,6 +4,7 @@
  * for tests that hold what we rely on of upstream's internals against every
  * line, not only the one of development.
  */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { SdkKit } from './span-corpus';
@@ -15,8 +16,31 @@ const LINES_DIR = join(__dirname, '../fixtures/sdk-lines');
 /** `require` from the line's own node_modules, installed with npm ci when missing. */
 export async function sdkLineRequire(line: SdkLineName): Promise<NodeJS.Require> {
   const dir = join(LINES_DIR, line);
-  await ensureLockedDependencies(dir);
+  // Test files run in parallel: one installs, the others wait and then find it installed.
+  await holdingLock(`${dir}.installing`, () => ensureLockedDependencies(dir));
   return createRequire(join(dir, 'package.json'));
+}
+
+const STALE_LOCK_MS = 10 * 60_000;
+
+/** Runs `work` while holding a lock directory (made atomically); a lock older than an install can take is taken over. */
+async function holdingLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** The span-making parts of a line, for the span corpus. */
