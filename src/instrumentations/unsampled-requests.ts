@@ -96,7 +96,7 @@ export function httpInternalsProblem(candidate: object): 'sdk-1.x' | string | un
   return undefined;
 }
 
-/** Why the short path is not installed; undefined when it is. */
+/** Whether the short path was installed, and if not, why. */
 export type ShortPathOutcome = { installed: true } | { installed: false; reason: 'not-needed' | 'sdk-1.x' } | { installed: false; reason: 'shape'; problem: string };
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
