@@ -1,8 +1,9 @@
 /** The sampler the SDK calls: adapts its arguments to the pure sampling policy. */
-import { SpanKind, trace, TraceFlags, isSpanContextValid, type Attributes, type Context, type Link } from '@opentelemetry/api';
+import { SpanKind, trace, TraceFlags, createTraceState, isSpanContextValid, type Attributes, type Context, type Link, type TraceState } from '@opentelemetry/api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import type { DistributionConfig } from '../config/config';
-import { decideSampling, requestMethod, requestPath, type SamplingPolicy } from './sampling-decision';
+import { decideSampling, requestMethod, requestPath, type SamplingOutcome, type SamplingPolicy } from './sampling-decision';
+import { otEntryWithThreshold, parseOtEntry, type Threshold } from './consistent-probability';
 import { HealthPaths } from './health-paths';
 import { RateLimiter } from './rate-limiter';
 
@@ -13,6 +14,7 @@ export function samplingPolicy(config: Pick<DistributionConfig, 'sampler' | 'sam
     healthPaths: new HealthPaths(config.sampling.healthPaths),
     parentBased: name.startsWith('parentbased_'),
     rootRatio,
+    rootByProbability: name.endsWith('traceidratio'),
     followParent: { sampled: true, notSampled: false },
     rules: config.sampling.rules,
   };
@@ -22,6 +24,8 @@ export class CustomSampler implements Sampler {
   private readonly limiter: RateLimiter | undefined;
   private readonly notSampled: SamplingResult;
   private readonly sampled: SamplingResult;
+  /** Per threshold: the result for a sampled root span, its tracestate made once. */
+  private readonly sampledRoots = new Map<Threshold, SamplingResult>();
 
   constructor(
     private readonly policy: SamplingPolicy,
@@ -36,19 +40,46 @@ export class CustomSampler implements Sampler {
 
   shouldSample(context: Context, traceId: string, _name: string, kind: SpanKind, attributes: Attributes, _links: Link[]): SamplingResult {
     const parent = trace.getSpanContext(context);
+    const validParent = parent !== undefined && isSpanContextValid(parent);
+    const parentTraceState = validParent ? parent.traceState : undefined;
+    const parentOt = parentTraceState?.get('ot');
     const isServer = kind === SpanKind.SERVER;
     const outcome = decideSampling(
       {
         isServer,
         method: isServer ? requestMethod(attributes) : undefined,
         path: isServer ? requestPath(attributes) : undefined,
-        parentSampled: parent && isSpanContextValid(parent) ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : undefined,
+        parentSampled: validParent ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : undefined,
+        parentOt,
         traceId,
       },
       this.policy,
     );
-    if (outcome.sample && outcome.newTrace && this.limiter && !this.limiter.tryTake()) return this.notSampled;
-    return outcome.sample ? this.sampled : this.notSampled;
+    if (outcome.sample && outcome.newTrace && this.limiter && !this.limiter.tryTake()) return this.result(false, outcome, parentTraceState, parentOt);
+    return this.result(outcome.sample, outcome, parentTraceState, parentOt);
+  }
+
+  /** The SDK keeps the parent's tracestate when a result has none: only a changed `ot` entry makes a new one. */
+  private result(sample: boolean, outcome: SamplingOutcome, parentTraceState: TraceState | undefined, parentOt: string | undefined): SamplingResult {
+    const plain = sample ? this.sampled : this.notSampled;
+    const ot = sample ? outcome.ot : 'erase';
+    if (ot === 'keep') return plain;
+    if (ot === 'erase') {
+      if (parentOt === undefined || !parentOt.includes('th:')) return plain;
+      const rest = otEntryWithThreshold(parseOtEntry(parentOt), undefined);
+      return { decision: plain.decision, traceState: rest ? parentTraceState!.set('ot', rest) : parentTraceState!.unset('ot') };
+    }
+    if (parentTraceState === undefined) return this.sampledRoot(ot);
+    return { decision: plain.decision, traceState: parentTraceState.set('ot', otEntryWithThreshold(parseOtEntry(parentOt), ot.th)) };
+  }
+
+  private sampledRoot(threshold: Threshold): SamplingResult {
+    let found = this.sampledRoots.get(threshold);
+    if (!found) {
+      found = Object.freeze({ decision: this.sampled.decision, traceState: createTraceState(`ot=th:${threshold.th}`) });
+      this.sampledRoots.set(threshold, found);
+    }
+    return found;
   }
 
   toString(): string {
