@@ -2,7 +2,8 @@
 import { SpanKind, trace, TraceFlags, createTraceState, isSpanContextValid, type Attributes, type Context, type Link, type TraceState } from '@opentelemetry/api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import type { DistributionConfig } from '../config/config';
-import { decideSampling, requestMethod, requestPath, type SamplingOutcome, type SamplingPolicy } from './sampling-decision';
+import { decideSampling, decideUnderCap, requestMethod, requestPath, type SamplingOutcome, type SamplingPolicy } from './sampling-decision';
+import { CapProbability } from './cap-probability';
 import { otEntryWithThreshold, parseOtEntry, type Threshold } from './consistent-probability';
 import { HealthPaths } from './health-paths';
 import { RateLimiter } from './rate-limiter';
@@ -22,6 +23,7 @@ export function samplingPolicy(config: Pick<DistributionConfig, 'sampler' | 'sam
 
 export class CustomSampler implements Sampler {
   private readonly limiter: RateLimiter | undefined;
+  private readonly capProbability: CapProbability | undefined;
   private readonly notSampled: SamplingResult;
   private readonly sampled: SamplingResult;
   /** Per threshold: the result for a sampled root span, its tracestate made once. */
@@ -32,8 +34,10 @@ export class CustomSampler implements Sampler {
     maxTracesPerSecond: number,
     decision: { notRecord: number; recordAndSample: number },
     private readonly description: string,
+    now: () => number = () => performance.now(),
   ) {
-    this.limiter = maxTracesPerSecond > 0 ? new RateLimiter(maxTracesPerSecond) : undefined;
+    this.limiter = maxTracesPerSecond > 0 ? new RateLimiter(maxTracesPerSecond, now) : undefined;
+    this.capProbability = maxTracesPerSecond > 0 ? new CapProbability(maxTracesPerSecond, now) : undefined;
     this.notSampled = Object.freeze({ decision: decision.notRecord }) as SamplingResult;
     this.sampled = Object.freeze({ decision: decision.recordAndSample }) as SamplingResult;
   }
@@ -44,7 +48,7 @@ export class CustomSampler implements Sampler {
     const parentTraceState = validParent ? parent.traceState : undefined;
     const parentOt = parentTraceState?.get('ot');
     const isServer = kind === SpanKind.SERVER;
-    const outcome = decideSampling(
+    let outcome = decideSampling(
       {
         isServer,
         method: isServer ? requestMethod(attributes) : undefined,
@@ -55,7 +59,12 @@ export class CustomSampler implements Sampler {
       },
       this.policy,
     );
-    if (outcome.sample && outcome.newTrace && this.limiter && !this.limiter.tryTake()) return this.result(false, outcome, parentTraceState, parentOt);
+    if (outcome.sample && outcome.newTrace && this.capProbability) {
+      const q = this.capProbability.admit();
+      if (q < 1) outcome = decideUnderCap(outcome, q, { traceId, parentOt });
+      // The bucket bounds what a burst gets through before q adapts.
+      if (outcome.sample && !this.limiter!.tryTake()) return this.result(false, outcome, parentTraceState, parentOt);
+    }
     return this.result(outcome.sample, outcome, parentTraceState, parentOt);
   }
 

@@ -63,11 +63,13 @@ export interface SamplingOutcome {
   /** True when this is a new trace that the rate cap must still admit. */
   newTrace: boolean;
   ot: OtAction;
+  /** For a new trace: the probability it was decided with (1 for always_on and always_off). */
+  ratio: number;
 }
 
 /** The few outcomes there are, made once (per ratio for sampled ones): deciding allocates nothing. */
-function outcome(sample: boolean, verdict: Verdict, newTrace: boolean, ot: OtAction): SamplingOutcome {
-  return Object.freeze({ sample, verdict, newTrace, ot });
+function outcome(sample: boolean, verdict: Verdict, newTrace: boolean, ot: OtAction, ratio = 1): SamplingOutcome {
+  return Object.freeze({ sample, verdict, newTrace, ot, ratio });
 }
 const HEALTH_CHECK = outcome(false, 'drop-health-check', false, 'keep');
 const FOLLOW_PARENT = {
@@ -93,7 +95,7 @@ function consistentRatio(ratio: number): ConsistentRatio {
   if (!found) {
     const threshold = probabilityThreshold(ratio);
     const ot = threshold ?? 'erase';
-    found = { threshold, byRule: outcome(true, 'rule', true, ot), byRatio: outcome(true, 'ratio', true, ot) };
+    found = { threshold, byRule: outcome(true, 'rule', true, ot, ratio), byRatio: outcome(true, 'ratio', true, ot, ratio) };
     consistentRatios.set(ratio, found);
   }
   return found;
@@ -114,6 +116,18 @@ export function decideSampling(input: SamplingInput, policy: SamplingPolicy): Sa
   if (rule) return ratioKeeps(input.traceId, input.parentOt, rule.ratio) ? consistentRatio(rule.ratio).byRule : NOT_BY_RULE;
   if (!policy.rootByProbability) return policy.rootRatio >= 1 ? ALWAYS.on : ALWAYS.off;
   return ratioKeeps(input.traceId, input.parentOt, policy.rootRatio) ? consistentRatio(policy.rootRatio).byRatio : NOT_BY_RATIO;
+}
+
+/**
+ * A new trace that `outcome` keeps, under the rate cap's share q
+ * (./cap-probability.ts): kept when it is also kept at probability ratio·q,
+ * with that probability's threshold. q < 1 only.
+ */
+export function decideUnderCap(outcome: SamplingOutcome, q: number, input: Pick<SamplingInput, 'traceId' | 'parentOt'>): SamplingOutcome {
+  const ratio = outcome.ratio * q;
+  if (!ratioKeeps(input.traceId, input.parentOt, ratio)) return outcome.verdict === 'rule' ? NOT_BY_RULE : NOT_BY_RATIO;
+  const consistent = consistentRatio(ratio);
+  return outcome.verdict === 'rule' ? consistent.byRule : consistent.byRatio;
 }
 
 /**
