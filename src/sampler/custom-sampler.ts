@@ -4,7 +4,8 @@ import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import type { DistributionConfig } from '../config/config';
 import { decideSampling, decideUnderCap, requestMethod, requestPath, type SamplingOutcome, type SamplingPolicy } from './sampling-decision';
 import { CapProbability } from './cap-probability';
-import { otEntryWithThreshold, parseOtEntry, type Threshold } from './consistent-probability';
+import { otEntryWithThreshold, parseOtEntry, parseRandomness, type Threshold } from './consistent-probability';
+import { RANDOM_TRACE_FLAG } from './random-trace-flag';
 import { HealthPaths } from './health-paths';
 import { RateLimiter } from './rate-limiter';
 
@@ -26,6 +27,7 @@ export class CustomSampler implements Sampler {
   private readonly capProbability: CapProbability | undefined;
   private readonly notSampled: SamplingResult;
   private readonly sampled: SamplingResult;
+  private presumedRandomness = false;
   /** Per threshold: the result for a sampled root span, its tracestate made once. */
   private readonly sampledRoots = new Map<Threshold, SamplingResult>();
 
@@ -35,6 +37,8 @@ export class CustomSampler implements Sampler {
     decision: { notRecord: number; recordAndSample: number },
     private readonly description: string,
     now: () => number = () => performance.now(),
+    /** Told once when a ratio decides a span under a parent whose trace id may not be random (spec: migration warning). */
+    private readonly warnOnce: (message: string) => void = () => undefined,
   ) {
     this.limiter = maxTracesPerSecond > 0 ? new RateLimiter(maxTracesPerSecond, now) : undefined;
     this.capProbability = maxTracesPerSecond > 0 ? new CapProbability(maxTracesPerSecond, now) : undefined;
@@ -59,6 +63,7 @@ export class CustomSampler implements Sampler {
       },
       this.policy,
     );
+    if (validParent && outcome.newTrace && !this.presumedRandomness) this.checkRandomness(outcome, parent.traceFlags, parentOt);
     if (outcome.sample && outcome.newTrace && this.capProbability) {
       const q = this.capProbability.admit();
       if (q < 1) outcome = decideUnderCap(outcome, q, { traceId, parentOt });
@@ -66,6 +71,22 @@ export class CustomSampler implements Sampler {
       if (outcome.sample && !this.limiter!.tryTake()) return this.result(false, outcome, parentTraceState, parentOt);
     }
     return this.result(outcome.sample, outcome, parentTraceState, parentOt);
+  }
+
+  /**
+   * A ratio under a parent (traceidratio, not parent-based) reads the trace
+   * id's low 56 bits as random; a parent without the W3C random flag and
+   * without `rv` does not promise that (an older SDK may have made the id).
+   */
+  private checkRandomness(outcome: SamplingOutcome, parentFlags: number, parentOt: string | undefined): void {
+    if (outcome.verdict !== 'rule' && !this.policy.rootByProbability) return;
+    if ((parentFlags & RANDOM_TRACE_FLAG) !== 0) return;
+    const rv = parseOtEntry(parentOt).rv;
+    if (rv !== undefined && parseRandomness(rv)) return;
+    this.presumedRandomness = true;
+    this.warnOnce(
+      'a sampling ratio decided a span whose parent has neither the W3C random trace flag nor an rv in its tracestate: its trace id is taken as random, which services on older SDKs may not guarantee (use a parentbased_ sampler to follow the parent instead)',
+    );
   }
 
   /** The SDK keeps the parent's tracestate when a result has none: only a changed `ot` entry makes a new one. */

@@ -163,6 +163,31 @@ describe('tracestate from the parent', () => {
   });
 });
 
+describe('presuming the trace id random under a parent', () => {
+  function warned(env: Record<string, string>, parents: Context[]): string[] {
+    const { config } = parseConfig(env);
+    const lines: string[] = [];
+    const s = new CustomSampler(samplingPolicy(config), 0, DECISION, 'test', undefined, (message) => lines.push(message));
+    for (const parent of parents) decide(s, parent, ID_OF_R('ffffffffffffff'));
+    return lines;
+  }
+  const ratio = { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' };
+  const flagged = trace.setSpanContext(ROOT_CONTEXT, { ...trace.getSpanContext(remoteParent(ID_OF_R('ffffffffffffff'), true))!, traceFlags: 0x03 });
+
+  it('is warned about once, when the parent has neither the random flag nor an rv (spec: migration)', () => {
+    const plain = remoteParent(ID_OF_R('ffffffffffffff'), true);
+    const lines = warned(ratio, [plain, plain, plain]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/neither the W3C random trace flag nor an rv/);
+  });
+
+  it('is not warned about for a parent with the random flag or an rv, nor under parent-based samplers, nor for roots', () => {
+    expect(warned(ratio, [flagged, remoteParent(ID_OF_R('ffffffffffffff'), true, 'ot=rv:ffffffffffffff'), ROOT_CONTEXT])).toEqual([]);
+    expect(warned({ ...ratio, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' }, [remoteParent(ID_OF_R('ffffffffffffff'), true)])).toEqual([]);
+    expect(warned({ OTEL_TRACES_SAMPLER: 'always_on' }, [remoteParent(ID_OF_R('ffffffffffffff'), true)])).toEqual([]);
+  });
+});
+
 describe('rules of ours', () => {
   it('write their own ratio’s threshold for root spans', () => {
     const s = sampler({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25', CUSTOM_OTEL_SAMPLING_RULES: '/orders=0.5' });
