@@ -1,4 +1,8 @@
-/** The sampler the SDK calls: adapts its arguments to the pure sampling policy. */
+/**
+ * The sampler the SDK calls: adapts its arguments to the pure sampling policy
+ * (./sampling-decision.ts), applies the rate cap, and turns the outcome's
+ * `ot` action into the span's tracestate (none when the parent's stays).
+ */
 import { SpanKind, trace, TraceFlags, createTraceState, isSpanContextValid, type Attributes, type Context, type Link, type TraceState } from '@opentelemetry/api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import type { DistributionConfig } from '../config/config';
@@ -92,6 +96,7 @@ export class CustomSampler implements Sampler {
   /** The SDK keeps the parent's tracestate when a result has none: only a changed `ot` entry makes a new one. */
   private result(sample: boolean, outcome: SamplingOutcome, parentTraceState: TraceState | undefined, parentOt: string | undefined): SamplingResult {
     const plain = sample ? this.sampled : this.notSampled;
+    // The rate cap may refuse a trace its outcome kept.
     const ot = sample ? outcome.ot : 'erase';
     if (ot === 'keep') return plain;
     if (ot === 'erase') {

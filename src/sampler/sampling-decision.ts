@@ -71,17 +71,17 @@ export interface SamplingOutcome {
 function outcome(sample: boolean, verdict: Verdict, newTrace: boolean, ot: OtAction, ratio = 1): SamplingOutcome {
   return Object.freeze({ sample, verdict, newTrace, ot, ratio });
 }
-const HEALTH_CHECK = outcome(false, 'drop-health-check', false, 'keep');
+// A span not kept carries no `th`, as upstream's composite sampler does: it describes no kept span.
+const HEALTH_CHECK = outcome(false, 'drop-health-check', false, 'erase');
 const FOLLOW_PARENT = {
   sampled: outcome(true, 'follow-parent', false, 'keep'),
   inconsistent: outcome(true, 'follow-parent', false, 'erase'),
-  notSampled: outcome(false, 'follow-parent', false, 'keep'),
+  notSampled: outcome(false, 'follow-parent', false, 'erase'),
 };
-// Not kept by probability: a parent's `th` (traceidratio ignores the parent) no longer describes this span.
 const NOT_BY_RULE = outcome(false, 'rule', true, 'erase');
 const NOT_BY_RATIO = outcome(false, 'ratio', true, 'erase');
 // always_on keeps a span whatever its parent's threshold said: that `th` would misstate it.
-const ALWAYS = { on: outcome(true, 'ratio', true, 'erase'), off: outcome(false, 'ratio', true, 'keep') };
+const ALWAYS = { on: outcome(true, 'ratio', true, 'erase'), off: outcome(false, 'ratio', true, 'erase') };
 
 interface ConsistentRatio {
   threshold: Threshold | undefined;
