@@ -86,8 +86,20 @@ export async function installDependencySet(options: StageOptions): Promise<strin
     }
   });
   writeFileSync(join(work, '.complete'), new Date().toISOString());
+  // Two test files may install the same set at once: the first complete one
+  // stays (the other may be bundling from it), the later copy is dropped.
+  const takeFinished = () => {
+    if (!existsSync(join(target, '.complete'))) return false;
+    rmSync(work, { recursive: true, force: true });
+    return true;
+  };
+  if (takeFinished()) return target;
   rmSync(target, { recursive: true, force: true });
-  renameSync(work, target);
+  try {
+    renameSync(work, target);
+  } catch (error) {
+    if (!takeFinished()) throw error;
+  }
   return target;
 }
 

@@ -98,7 +98,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const policy = samplingPolicy(config);
   const tracerProvider = sdk.createTracerProvider({
     resource,
-    sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
+    sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`, undefined, (message) =>
+      diagnostics.log('warn', message),
+    ),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });

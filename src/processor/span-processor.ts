@@ -12,6 +12,7 @@ import { harmonizeHttpAttributes } from './http-semconv';
 import { matchSpanNameRule } from './span-name-rules';
 import { Redactor } from './redaction';
 import { describeError, type Diagnostics } from '../diagnostics';
+import { markRandomTraceId } from '../sampler/random-trace-flag';
 
 export interface SpanObserver {
   /** Called for every exported span after processing (request metrics, debug output). */
@@ -43,9 +44,15 @@ export class CustomSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    const context = parentContext ?? apiContext.active();
+    try {
+      markRandomTraceId(span.spanContext(), context);
+    } catch (error) {
+      this.diagnostics.once('processor.random-flag', 'warn', `setting the random trace flag failed: ${describeError(error)}`);
+    }
     if (this.options.baggageKeys.length === 0) return;
     try {
-      const baggage = propagation.getBaggage(parentContext ?? apiContext.active());
+      const baggage = propagation.getBaggage(context);
       if (!baggage) return;
       for (const key of this.options.baggageKeys) {
         const entry = baggage.getEntry(key);

@@ -8,7 +8,7 @@ export const TRACES_SAMPLER = oneOfSetting(
   'parentbased_always_on',
   { doc: 'the sampler for spans not decided by the rules below' },
 );
-export const TRACES_SAMPLER_ARG = numberSetting('OTEL_TRACES_SAMPLER_ARG', 1, { min: 0, max: 1, fractional: true }, { doc: 'the ratio of the `traceidratio` samplers (read only for them)' });
+export const TRACES_SAMPLER_ARG = numberSetting('OTEL_TRACES_SAMPLER_ARG', 1, { min: 0, max: 1, fractional: true }, { doc: 'the ratio of the `traceidratio` samplers (read only for them); kept spans carry `ot=th:<threshold>` in `tracestate`' });
 export const HEALTH_PATHS = listSetting('CUSTOM_OTEL_HEALTH_PATHS', ['/health', '/healthz', '/ready', '/readyz', '/live', '/livez', '/ping'], {
   doc: 'server requests to these paths are not sampled',
 });
@@ -16,7 +16,7 @@ export const SAMPLING_RULES = rulesSetting('CUSTOM_OTEL_SAMPLING_RULES', '[METHO
   doc: 'first match wins, for new traces: `GET /api/orders=0.5,/static=0`',
 });
 export const MAX_TRACES_PER_SECOND = numberSetting('CUSTOM_OTEL_MAX_TRACES_PER_SECOND', 0, { min: 0, max: 1_000_000, fractional: true }, {
-  doc: 'at most this many new traces a second; 0: no cap',
+  doc: 'at most this many new traces a second, kept by a consistent probability that follows the last second\'s rate (kept spans carry its `th`); 0: no cap',
 });
 
 export const SAMPLER_SETTINGS = [TRACES_SAMPLER, TRACES_SAMPLER_ARG, HEALTH_PATHS, SAMPLING_RULES, MAX_TRACES_PER_SECOND];

@@ -42,6 +42,10 @@ export interface ReceivedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string;
+  /** The W3C tracestate as exported ('' when none). */
+  traceState: string;
+  /** OTLP span flags: the low byte is the W3C trace flags (0 when the exporter sends none). */
+  flags: number;
   name: string;
   kind: string;
   status: { code: string; message?: string };
@@ -214,6 +218,8 @@ export class OtlpReceiver {
               traceId: hex(span.traceId),
               spanId: hex(span.spanId),
               parentSpanId: hex(span.parentSpanId),
+              traceState: span.traceState ?? '',
+              flags: span.flags ?? 0,
               name: span.name,
               kind: SPAN_KINDS[span.kind ?? 0] ?? String(span.kind),
               status: { code: STATUS_CODES[span.status?.code ?? 0] ?? 'UNSET', message: span.status?.message },

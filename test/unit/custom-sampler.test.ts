@@ -6,9 +6,10 @@ import { CustomSampler, samplingPolicy } from '../../src/sampler/custom-sampler'
 import { parseConfig } from '../../src/config/config';
 
 const DECISION = { notRecord: SamplingDecision.NOT_RECORD, recordAndSample: SamplingDecision.RECORD_AND_SAMPLED };
-// Last 8 hex digits 0x00000001: below any ratio above 0. 0xffffffff: above any ratio below 1.
-const LOW_ID = '4bf92f3577b34da6a3ce929d00000001';
-const HIGH_ID = '4bf92f3577b34da6a3ce929dffffffff';
+// Low 56 bits (the randomness R) all ones: at least any threshold but never-sample's.
+// All zeros: below any threshold but probability 1's (T = 0).
+const KEPT_ID = '4bf92f3577b34da6a3ffffffffffffff';
+const DROPPED_ID = '4bf92f3577b34da6a300000000000000';
 
 function sampler(env: Record<string, string> = {}): CustomSampler {
   const { config, warnings } = parseConfig(env);
@@ -25,7 +26,7 @@ function withParent(sampled: boolean, remote = true): Context {
   });
 }
 
-function decide(s: CustomSampler, ctx: Context, kind = SpanKind.SERVER, attributes: Record<string, string> = { 'url.path': '/orders', 'http.request.method': 'GET' }, traceId = LOW_ID) {
+function decide(s: CustomSampler, ctx: Context, kind = SpanKind.SERVER, attributes: Record<string, string> = { 'url.path': '/orders', 'http.request.method': 'GET' }, traceId = KEPT_ID) {
   return s.shouldSample(ctx, traceId, 'span', kind, attributes, []).decision;
 }
 
@@ -65,8 +66,8 @@ describe('CustomSampler', () => {
     expect(decide(sampler({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' }), ROOT_CONTEXT)).toBe(SamplingDecision.NOT_RECORD);
     expect(decide(sampler({ OTEL_TRACES_SAMPLER: 'always_off' }), withParent(true))).toBe(SamplingDecision.NOT_RECORD);
     const ratio = sampler({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' });
-    expect(decide(ratio, ROOT_CONTEXT, SpanKind.SERVER, {}, LOW_ID)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(decide(ratio, ROOT_CONTEXT, SpanKind.SERVER, {}, HIGH_ID)).toBe(SamplingDecision.NOT_RECORD);
+    expect(decide(ratio, ROOT_CONTEXT, SpanKind.SERVER, {}, KEPT_ID)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    expect(decide(ratio, ROOT_CONTEXT, SpanKind.SERVER, {}, DROPPED_ID)).toBe(SamplingDecision.NOT_RECORD);
   });
 
   it('treats an invalid parent span context as no parent', () => {
@@ -99,13 +100,13 @@ describe('CustomSampler', () => {
 
   it('does not spend the cap on traces it would not sample', () => {
     const s = sampler({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', CUSTOM_OTEL_MAX_TRACES_PER_SECOND: '1' });
-    expect(decide(s, ROOT_CONTEXT, SpanKind.SERVER, {}, HIGH_ID)).toBe(SamplingDecision.NOT_RECORD);
-    expect(decide(s, ROOT_CONTEXT, SpanKind.SERVER, {}, LOW_ID)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    expect(decide(s, ROOT_CONTEXT, SpanKind.SERVER, {}, DROPPED_ID)).toBe(SamplingDecision.NOT_RECORD);
+    expect(decide(s, ROOT_CONTEXT, SpanKind.SERVER, {}, KEPT_ID)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
   });
 
   it('returns frozen results and describes itself', () => {
     const s = sampler({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' });
-    const result = s.shouldSample(ROOT_CONTEXT, LOW_ID, 'span', SpanKind.INTERNAL, {}, []);
+    const result = s.shouldSample(ROOT_CONTEXT, KEPT_ID, 'span', SpanKind.INTERNAL, {}, []);
     expect(Object.isFrozen(result)).toBe(true);
     expect(s.toString()).toBe('CustomSampler{parentbased_traceidratio}');
     expect(String(s)).toBe('CustomSampler{parentbased_traceidratio}');

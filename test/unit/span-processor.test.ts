@@ -166,7 +166,7 @@ describe('CustomSpanProcessor.onStart', () => {
   it('reports a failure once instead of throwing into the app', () => {
     const { processor, lines } = setup({ CUSTOM_OTEL_BAGGAGE_KEYS: 'tenant' });
     const ctx = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ tenant: { value: 'acme' } }));
-    const failing = { setAttribute: () => { throw new Error('span ended'); } } as never;
+    const failing = { spanContext: () => ({ traceFlags: 1 }), setAttribute: () => { throw new Error('span ended'); } } as never;
     expect(() => processor.onStart(failing, ctx)).not.toThrow();
     expect(() => processor.onStart(failing, ctx)).not.toThrow();
     expect(lines).toEqual(['[custom-otel] warn: copying baggage onto a span failed: span ended']);

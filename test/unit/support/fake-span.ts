@@ -33,8 +33,10 @@ export function fakeSpan(options: FakeSpanOptions = {}): ReadableSpan {
 /** A started span as onStart sees it: only setAttribute matters there. */
 export function fakeStartedSpan(): Span & { set: Record<string, unknown> } {
   const set: Record<string, unknown> = {};
+  const context = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
   return {
     set,
+    spanContext: () => context,
     setAttribute(key: string, value: unknown) {
       set[key] = value;
       return this;
