@@ -19,7 +19,7 @@ import { describeRun, parseSummaryTable } from './support/build-script';
 import { containerRunArgs } from './support/container-run-args';
 import { contentFingerprint, entriesUnder, readDirectoryEntries } from './support/directory-entries';
 import { dockerRun, freePort, runCommand } from './support/docker';
-import { COPY_TOOL, IMAGE_TREE_ROOT, isImageOwn, permissionProblems, unexpectedEntries } from './support/image-filesystem-policy';
+import { COPY_TOOL, IMAGE_TREE_ROOT, isImageOwn, permissionProblems, SBOM_FILE, unexpectedEntries } from './support/image-filesystem-policy';
 import { exportImageFilesystem, inspectImage, type ImageFacts } from './support/image-inspection';
 import { emulatePod, type EmulatedPod } from './support/operator-pod';
 import { packageVersion, REPO_ROOT, versionEntry } from './support/repo';
@@ -51,20 +51,20 @@ describe('the universal image', () => {
   it('is in the summary, after the per-major rows', () => {
     const universalRow = built.build.stdout.split('\n').find((line) => line.startsWith('| universal '));
     expect(universalRow, describeRun(built.build)).toContain(`| ${built.universalImage} `);
-    // Columns: name, image, size, files, seconds, result, sbom (none of its own: each major's is in its image), platforms.
+    // Columns: name, image, size, files, seconds, result, sbom (its own, of every tree), platforms.
     const cells = universalRow!.slice(1, -1).split('|').map((cell) => cell.trim());
-    expect(cells.slice(5)).toEqual(['ok', '-', hostPlatform().name]);
+    expect(cells.slice(5)).toEqual(['ok', `/${SBOM_FILE}`, hostPlatform().name]);
     const lines = built.build.stdout.split('\n');
     const lastMajorRow = Math.max(...built.majors.map((major) => lines.findIndex((line) => line.startsWith(`| ${major} `))));
     expect(lines.indexOf(universalRow!)).toBeGreaterThan(lastMajorRow);
     expect(parseSummaryTable(built.build.stdout)?.map((row) => row.major)).toEqual(built.majors);
   });
 
-  it('runs as uid 65532, holds only /autoinstrumentation and bin/cp, every file readable by all and writable by root only', () => {
+  it('runs as uid 65532, holds only /autoinstrumentation, bin/cp and its SBOM, every file readable by all and writable by root only', () => {
     expect(facts.user).toBe('65532:65532');
     expect(unexpectedEntries(filesystem)).toEqual([]);
     expect(permissionProblems(filesystem)).toEqual([]);
-    expect(filesystem.filter((e) => isImageOwn(e.path)).map((e) => e.path)).toContain(COPY_TOOL);
+    expect(filesystem.filter((e) => isImageOwn(e.path)).map((e) => e.path)).toEqual(expect.arrayContaining([COPY_TOOL, SBOM_FILE]));
   });
 
   it('labels the majors it holds and their ranges', () => {
