@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, parseSummaryTable, runBuildScript, type BuildRun } from './support/build-script';
-import { runCommand } from './support/docker';
+import { freePort, runCommand } from './support/docker';
 import { GENERATED_INSTRUMENTATIONS } from './support/global-setup';
 import { privateEngine, type PrivateEngine } from './support/private-engine';
 import { defaultImageReference, defaultUniversalReference } from './support/repo';
@@ -75,4 +75,13 @@ describe('./build-multi-version where no Docker engine runs', () => {
     expect(again.exitCode, describeRun(again)).toBe(0);
     expect(again.stdout).not.toContain('no Docker engine answers');
   }, 16 * 60_000);
+
+  it('where it cannot start one (DOCKER_HOST over TCP, nothing listening) it stops with exit 2, naming DOCKER_HOST and the way out', async () => {
+    const host = `tcp://127.0.0.1:${await freePort()}`;
+    const refused = await runBuildScript(['--versions', String(MAJOR)], 5 * 60_000, { ...process.env, DOCKER_HOST: host });
+    expect(refused.exitCode, describeRun(refused)).toBe(2);
+    expect(refused.stderr).toContain(`DOCKER_HOST=${host} does not answer, and only an engine on a unix socket of this machine can be started here`);
+    expect(refused.stderr).toContain('or use --stage-only (no Docker)');
+    expect(refused.stdout).not.toContain('$ docker build');
+  }, 6 * 60_000);
 });
