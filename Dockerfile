@@ -24,6 +24,8 @@
 #   NPM_REGISTRY        npm registry (mirror) URL to install from; empty: npm's default
 #   VERSION, REVISION, CREATED, SOURCE, NODE_RANGE, SDK_LINE, SDK_VERSION,
 #   AUTO_INSTRUMENTATIONS_VERSION   OCI labels (build-multi-version.ts fills them)
+#   SOURCE_DATE_EPOCH   the commit time: every file's time, and (BuildKit reads it) the
+#                       image config's and history's, so a rebuild gives the same digest
 # Secrets: `--secret id=npm_ca,src=<CA bundle>` when the npm registry is
 # reached through a TLS-intercepting proxy; it is mounted only while npm runs.
 # The JavaScript tree is the same for every platform: both installing stages
@@ -71,17 +73,31 @@ COPY src src
 COPY --from=dependencies /deps /deps
 # Readable by any uid, writable by none but root: the copy runs as the pod's user.
 # The SBOM lies outside /autoinstrumentation: the operator copies only that.
+# Every file and directory gets the source date as its time: COPY --from keeps
+# it, so the layer (and the image digest) is the same on every rebuild.
+ARG SOURCE_DATE_EPOCH
 RUN node tools/bundle/bundle.mjs --major "$NODE_MAJOR" --deps /deps --out /autoinstrumentation \
       --sbom /sbom/autoinstrumentation.cdx.json \
- && chmod -R u=rwX,go=rX /autoinstrumentation /sbom
+ && chmod -R u=rwX,go=rX /autoinstrumentation /sbom \
+ && find /autoinstrumentation /sbom -exec touch -h -d "@${SOURCE_DATE_EPOCH:?the build passes SOURCE_DATE_EPOCH}" {} +
 
 # Replaced with `--build-context copy-tool=<dir>` for platforms other than the build machine's.
 FROM ${BUSYBOX_IMAGE} AS copy-tool
 
+# /bin/cp and /bin with the source date as their time: a COPY straight from
+# copy-tool would give /bin the build's clock (and the digest with it). Runs on
+# the build platform and only copies the target platform's file.
+FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS dated-copy-tool
+ARG SOURCE_DATE_EPOCH
+# busybox runs the applet named by argv[0]: installed as /bin/cp it is `cp`.
+COPY --from=copy-tool /bin/busybox /out/bin/cp
+RUN find /out -exec touch -h -d "@${SOURCE_DATE_EPOCH:?the build passes SOURCE_DATE_EPOCH}" {} +
+
 # ---- The universal image (`--target universal`): every major's tree in one
 # image, with an entry that loads the tree of the running Node. The build
 # context `trees` holds node<major>/ as each per-major image holds
-# /autoinstrumentation (build-multi-version.ts takes them out of those images).
+# /autoinstrumentation, and node<major>.cdx.json, its /sbom/autoinstrumentation.cdx.json
+# (build-multi-version.ts takes them out of those images).
 # Stages no target needs are skipped, so the per-major build never runs these.
 FROM scratch AS trees
 
@@ -102,8 +118,12 @@ COPY src/build-info.ts src/
 COPY src/entry src/entry
 COPY --from=trees / /trees
 # Identical files of the trees become hard links: the layer stores them once.
+# The SBOM of every tree in one document (each tree's own, beside it in `trees`).
+ARG SOURCE_DATE_EPOCH
 RUN node tools/bundle/universal.mjs --trees /trees --out /autoinstrumentation \
- && chmod -R u=rwX,go=rX /autoinstrumentation
+      --sbom /sbom/autoinstrumentation.cdx.json \
+ && chmod -R u=rwX,go=rX /autoinstrumentation /sbom \
+ && find /autoinstrumentation /sbom -exec touch -h -d "@${SOURCE_DATE_EPOCH:?the build passes SOURCE_DATE_EPOCH}" {} +
 
 FROM scratch AS universal
 ARG VERSION=dev
@@ -121,8 +141,9 @@ LABEL org.opencontainers.image.title="custom-otel-autoinstrumentation-nodejs" \
       org.opencontainers.image.licenses="Apache-2.0" \
       io.custom-otel.node.majors="${NODE_MAJORS}" \
       io.custom-otel.node.range="${NODE_RANGE}"
-COPY --from=copy-tool /bin/busybox /bin/cp
+COPY --from=dated-copy-tool /out/ /
 COPY --from=universal-bundle /autoinstrumentation /autoinstrumentation
+COPY --from=universal-bundle /sbom /sbom
 USER 65532:65532
 
 # ---- The image of one Node major (the default target).
@@ -149,8 +170,7 @@ LABEL org.opencontainers.image.title="custom-otel-autoinstrumentation-nodejs" \
       io.custom-otel.sdk.line="${SDK_LINE}" \
       io.custom-otel.sdk.version="${SDK_VERSION}" \
       io.custom-otel.auto-instrumentations.version="${AUTO_INSTRUMENTATIONS_VERSION}"
-# busybox runs the applet named by argv[0]: installed as /bin/cp it is `cp`.
-COPY --from=copy-tool /bin/busybox /bin/cp
+COPY --from=dated-copy-tool /out/ /
 COPY --from=bundle /autoinstrumentation /autoinstrumentation
 COPY --from=bundle /sbom /sbom
 USER 65532:65532

@@ -10,6 +10,8 @@
  *   copy-tool.ts /bin/cp of other platforms       npm-packages.ts  lockfiles vs the npm cache
  *   summary.ts   the closing table                run.ts        running commands
  *   universal.ts the image of every chosen major's tree, built after them
+ *   engine.ts    the Docker engine, started when none answers
+ *   source-date.ts  the one time every image holds (reproducible digests)
  */
 import { $, chalk, fs, path } from 'zx';
 import { cpus } from 'node:os';
@@ -23,6 +25,7 @@ import { checkPrerequisites, prefetch } from './scripts/build/prepare';
 import { makeRunner, runPool } from './scripts/build/run';
 import { summary, type Outcome } from './scripts/build/summary';
 import { processUniversal, UNIVERSAL } from './scripts/build/universal';
+import { ensureEngine } from './scripts/build/engine';
 
 export { imageTag, parseOptions, UsageError, type BuildOptions };
 
@@ -96,10 +99,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.parallel > cpus().length) console.log(`note: --parallel ${options.parallel} on ${cpus().length} cores`);
-  if (!options.stageOnly && !options.dryRun && (await $({ quiet: true, nothrow: true })`docker version --format {{.Server.Version}}`).exitCode !== 0) {
-    console.error('build-multi-version: no Docker engine answers (docker version failed); start one (scripts/docker/ensure-engine.sh here) or use --stage-only');
-    return 2;
-  }
+  if (!options.stageOnly && !options.dryRun && !(await ensureEngine((line) => console.log(line)))) return 2;
   const chosen = options;
   const log = (line: string) => console.log(line);
   if (chosen.prefetch) {
@@ -116,6 +116,7 @@ async function main(): Promise<number> {
     }
   }
   const facts = await buildFacts(chosen);
+  if (!chosen.stageOnly) log(`source date ${facts.created} (${facts.sourceDateOrigin}): every time in the images is this one, so a rebuild of the same commit gives the same digest`);
   const outcomes = await runPool(chosen.majors, chosen.parallel, (entry) => processMajor(entry, chosen, versions, facts));
   if (chosen.universal && outcomes.every((o) => o.ok)) outcomes.push(await processUniversal(outcomes, chosen, versions, facts));
 

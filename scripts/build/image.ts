@@ -12,6 +12,7 @@ import { cachedCopyTool, copyToolDir } from './copy-tool';
 import type { BuildOptions } from './options';
 import { platformTag, type Platform } from './platforms';
 import type { Log, Runner } from './run';
+import { isoDate, sourceDate } from './source-date';
 
 /** Where the image keeps its SBOM: outside /autoinstrumentation, which is all the operator copies. */
 export const SBOM_PATH = '/sbom/autoinstrumentation.cdx.json';
@@ -19,7 +20,12 @@ export const SBOM_PATH = '/sbom/autoinstrumentation.cdx.json';
 export interface BuildFacts {
   version: string;
   revision: string;
+  /** The created label: the source date, so a rebuild of one commit gives one image. */
   created: string;
+  /** SOURCE_DATE_EPOCH of the build: file times, image config and history. */
+  sourceDateEpoch: number;
+  /** Where the source date came from (SOURCE_DATE_EPOCH or the commit), for the log. */
+  sourceDateOrigin: string;
   npmCache: string | undefined;
 }
 
@@ -69,6 +75,8 @@ export function npmAndLabelArgs(options: BuildOptions, facts: BuildFacts): Recor
     VERSION: facts.version,
     REVISION: facts.revision,
     CREATED: facts.created,
+    // BuildKit reads it too: the image config's and history's times become it.
+    SOURCE_DATE_EPOCH: String(facts.sourceDateEpoch),
   };
 }
 
@@ -91,7 +99,10 @@ export async function buildFacts(options: BuildOptions): Promise<BuildFacts> {
   const version = (await fs.readJson(path.join(REPO, 'package.json'))).version as string;
   const revision = options.dryRun ? 'HEAD' : (await $({ quiet: true, nothrow: true })`git -C ${REPO} rev-parse HEAD`).stdout.trim() || 'unknown';
   const npmCache = options.offline && !options.npmRegistry ? (await $({ quiet: true })`npm config get cache`).stdout.trim() : undefined;
-  return { version, revision, created: new Date().toISOString(), npmCache };
+  const commitTime = (await $({ quiet: true, nothrow: true })`git -C ${REPO} log -1 --format=%ct HEAD`).stdout;
+  const date = sourceDate(process.env.SOURCE_DATE_EPOCH, commitTime);
+  if (!date) throw new Error(`no source date: ${REPO} is not a git checkout with a commit and SOURCE_DATE_EPOCH is not set; set it (seconds since 1970) to the time the sources were made`);
+  return { version, revision, created: isoDate(date.epoch), sourceDateEpoch: date.epoch, sourceDateOrigin: date.origin, npmCache };
 }
 
 /**

@@ -51,9 +51,14 @@ Options:
                           tree, picked at start-up), built by default after the per-major ones
   --stage-only            only stage the trees (no Docker): DIR/node<major>/ holds exactly
                           what the image holds under /autoinstrumentation, and
-                          DIR/node<major>.cdx.json its SBOM
+                          DIR/node<major>.cdx.json its SBOM (DIR/universal/ and
+                          DIR/universal.cdx.json those of the universal image)
   --out DIR               with --stage-only: where the trees go (required)
   -h, --help              this text
+
+With no Docker engine answering, it starts one (scripts/docker/ensure-engine.sh, as root).
+Every time in the images is SOURCE_DATE_EPOCH (default: the commit time of HEAD), so a
+rebuild of the same commit with the same inputs gives the same image digest.
 
 --offline with --registry is the air-gapped build: the mirror is the only
 place images come from, the npm cache (or --npm-registry) the only place

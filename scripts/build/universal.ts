@@ -11,7 +11,7 @@ import { $, chalk } from 'zx';
 import { REPO, run } from '../stage';
 import type { VersionEntry } from '../versions';
 import { baseImages } from './base-images';
-import { buildImage, measureImage, npmAndLabelArgs, platformTargets, type BuildFacts, type ImageRecipe } from './image';
+import { buildImage, measureImage, npmAndLabelArgs, platformTargets, SBOM_PATH, type BuildFacts, type ImageRecipe } from './image';
 import type { BuildOptions } from './options';
 import { makeRunner, type Log, type Runner } from './run';
 import type { Outcome } from './summary';
@@ -36,24 +36,33 @@ async function checked(command: string, args: string[], what: string): Promise<s
   return result.output;
 }
 
-/** Assembles the universal tree at outDir from treesDir/node<major>/ of the given majors. */
-export async function assembleUniversalTree(treesDir: string, majors: readonly number[], outDir: string): Promise<string> {
+/**
+ * Assembles the universal tree at outDir from treesDir/node<major>/ of the
+ * given majors; with sbomFile, also their SBOM in one document, from the
+ * node<major>.cdx.json beside each tree.
+ */
+export async function assembleUniversalTree(treesDir: string, majors: readonly number[], outDir: string, sbomFile?: string): Promise<string> {
   const only = mkdtempSync(join(tmpdir(), 'custom-otel-universal-'));
   try {
     // universal.mjs takes every node<major>/ it finds: give it the chosen ones only (symlinks, read through).
-    for (const major of majors) symlinkSync(join(treesDir, `node${major}`), join(only, `node${major}`));
-    return (await checked(process.execPath, [join(REPO, 'tools/bundle/universal.mjs'), '--trees', only, '--out', outDir], 'assembling the universal tree')).trim();
+    for (const major of majors) {
+      symlinkSync(join(treesDir, `node${major}`), join(only, `node${major}`));
+      if (sbomFile) symlinkSync(join(treesDir, `node${major}.cdx.json`), join(only, `node${major}.cdx.json`));
+    }
+    const sbomArgs = sbomFile ? ['--sbom', sbomFile] : [];
+    return (await checked(process.execPath, [join(REPO, 'tools/bundle/universal.mjs'), '--trees', only, '--out', outDir, ...sbomArgs], 'assembling the universal tree')).trim();
   } finally {
     rmSync(only, { recursive: true, force: true });
   }
 }
 
-/** /autoinstrumentation of an image, copied to dest. */
+/** /autoinstrumentation of an image, copied to dest, and its SBOM to dest.cdx.json (where universal.mjs looks for it). */
 export async function extractTree(image: string, dest: string): Promise<void> {
   // The image has no CMD (the operator gives the command): name one, or `docker create` refuses. It never runs.
   const container = (await checked('docker', ['create', image, '/bin/cp'], `docker create ${image}`)).trim().split('\n').pop()!;
   try {
     await checked('docker', ['cp', `${container}:/autoinstrumentation`, dest], `docker cp of ${image}:/autoinstrumentation`);
+    await checked('docker', ['cp', `${container}:${SBOM_PATH}`, `${dest}.cdx.json`], `docker cp of ${image}:${SBOM_PATH}`);
   } finally {
     await run('docker', ['rm', container]);
   }
@@ -75,7 +84,7 @@ async function buildUniversalImage(built: readonly Outcome[], reference: string,
   try {
     for (const outcome of built) {
       const image = localImageOf(outcome.reference, options);
-      if (options.dryRun) console.log(`$ docker cp <container of ${image}>:/autoinstrumentation <trees>/node${outcome.major}`);
+      if (options.dryRun) console.log(`$ docker cp <container of ${image}>:/autoinstrumentation <trees>/node${outcome.major}; docker cp <container of ${image}>:${SBOM_PATH} <trees>/node${outcome.major}.cdx.json`);
       else await extractTree(image, join(trees, `node${outcome.major}`));
     }
     const bases = baseImages(options.majors[0]!, versions, options.registry);
@@ -107,20 +116,30 @@ export async function processUniversal(built: readonly Outcome[], options: Build
   try {
     if (options.stageOnly) {
       if (options.dryRun) {
-        console.log(`$ node tools/bundle/universal.mjs --trees ${options.out} --out ${reference}`);
+        console.log(`$ node tools/bundle/universal.mjs --trees ${options.out} --out ${reference} --sbom ${reference}.cdx.json`);
         return { ...row, ok: true, seconds: (Date.now() - started) / 1000 };
       }
-      log(await assembleUniversalTree(options.out!, options.majors.map((e) => e.major), reference));
+      const sbom = `${reference}.cdx.json`;
+      log(await assembleUniversalTree(options.out!, options.majors.map((e) => e.major), reference, sbom));
       const files = (await $({ quiet: true })`find ${reference} -type f`).stdout.trim().split('\n').length;
       const sizeBytes = Number((await $({ quiet: true })`du -sb ${reference}`).stdout.split('\t')[0]);
-      return { ...row, ok: true, seconds: (Date.now() - started) / 1000, files, sizeBytes };
+      return { ...row, ok: true, seconds: (Date.now() - started) / 1000, files, sizeBytes, sbom };
     }
     log(`building ${reference} from the trees of ${built.map((o) => o.reference).join(', ')}`);
     const { pinned } = await buildUniversalImage(built, reference, options, versions, facts, makeRunner(options.dryRun, log), log);
     const hostBuilt = options.platforms.some((p) => p.name === options.host.name) || options.platforms.length === 1;
     const measured: Partial<Awaited<ReturnType<typeof measureImage>>> = options.dryRun || !hostBuilt ? {} : await measureImage(reference);
     log(chalk.green('done'));
-    return { ...row, ok: true, seconds: (Date.now() - started) / 1000, sizeBytes: measured.sizeBytes, files: measured.files, platforms: options.platforms.map((p) => p.name), pinned };
+    return {
+      ...row,
+      ok: true,
+      seconds: (Date.now() - started) / 1000,
+      sizeBytes: measured.sizeBytes,
+      files: measured.files,
+      sbom: options.dryRun || measured.sbom ? SBOM_PATH : undefined,
+      platforms: options.platforms.map((p) => p.name),
+      pinned,
+    };
   } catch (error) {
     const message = (error as Error).message;
     log(`${chalk.red('failed')}: ${message}`);

@@ -15,19 +15,45 @@
 # The daemon runs as `dockerd --bridge=none --iptables=false`: containers may
 # only use --network host or --network none here.
 #
+# DOCKER_HOST=unix:///some/dir/docker.sock names the engine to ensure: when it
+# is not the machine's /var/run/docker.sock, a daemon of its own is started
+# there, with its data root, exec root and pid file under
+# CUSTOM_OTEL_DOCKERD_ROOT (default: the socket's directory), so it shares no
+# state with the machine's engine (the tests bring up such an engine to show
+# that the build starts one where none runs).
+#
 # Environment:
-#   CUSTOM_OTEL_DOCKERD_LOG            daemon log (default /tmp/custom-otel-dockerd.log)
+#   CUSTOM_OTEL_DOCKERD_LOG            daemon log (default /tmp/custom-otel-dockerd.log; on another socket, dockerd.log beside it)
 #   CUSTOM_OTEL_DOCKERD_WAIT_SECONDS   how long to wait for the socket (default 60)
 #   CUSTOM_OTEL_CACHE_DIR              cache root (default ~/.cache/custom-otel-nodejs)
+#   DOCKER_HOST                        unix:///path/docker.sock (default unix:///var/run/docker.sock)
+#   CUSTOM_OTEL_DOCKERD_ROOT           state of a daemon on another socket (default: its directory)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/log.sh"
 . "$here/lib/cache-dir.sh"
 . "$here/lib/debian-packages.sh"
 
-dockerd_log=${CUSTOM_OTEL_DOCKERD_LOG:-/tmp/custom-otel-dockerd.log}
 wait_seconds=${CUSTOM_OTEL_DOCKERD_WAIT_SECONDS:-60}
-docker_socket=/var/run/docker.sock
+default_socket=/var/run/docker.sock
+case "${DOCKER_HOST:-}" in
+  '') docker_socket=$default_socket ;;
+  unix://*) docker_socket=${DOCKER_HOST#unix://} ;;
+  *) docker_socket='' ;;
+esac
+# Flags of a daemon we start: none beyond the defaults for the machine's own
+# socket; a daemon on another socket keeps all its state beside it.
+dockerd_state_flags=()
+docker_pidfile=/var/run/docker.pid
+default_log=/tmp/custom-otel-dockerd.log
+if [ -n "$docker_socket" ] && [ "$docker_socket" != "$default_socket" ]; then
+  dockerd_root=${CUSTOM_OTEL_DOCKERD_ROOT:-$(dirname "$docker_socket")}
+  docker_pidfile=$dockerd_root/docker.pid
+  default_log=$dockerd_root/dockerd.log
+  # exec-root holds containerd's socket, whose path must stay short (108 bytes).
+  dockerd_state_flags=(--host "unix://$docker_socket" --data-root "$dockerd_root/data" --exec-root "$dockerd_root/x" --pidfile "$docker_pidfile")
+fi
+dockerd_log=${CUSTOM_OTEL_DOCKERD_LOG:-$default_log}
 # Docker 23 is the first engine whose built-in Dockerfile frontend has named
 # build contexts; the build relies on them.
 minimum_engine_major=23
@@ -82,8 +108,9 @@ EOF
 }
 
 start_dockerd() {
-  note "starting dockerd --bridge=none --iptables=false (log: $dockerd_log)"
-  setsid nohup dockerd --bridge=none --iptables=false >> "$dockerd_log" 2>&1 < /dev/null &
+  note "starting dockerd --bridge=none --iptables=false ${dockerd_state_flags[*]} (log: $dockerd_log)"
+  [ ${#dockerd_state_flags[@]} -eq 0 ] || mkdir -p "$dockerd_root"
+  setsid nohup dockerd --bridge=none --iptables=false "${dockerd_state_flags[@]}" >> "$dockerd_log" 2>&1 < /dev/null &
   local pid=$! waited=0
   until server_version > /dev/null; do
     if ! kill -0 "$pid" 2> /dev/null; then
@@ -103,7 +130,7 @@ start_dockerd() {
 # the same bounded wait instead of a second daemon.
 wait_for_starting_dockerd() {
   local pid waited=0
-  pid=$(cat /var/run/docker.pid 2> /dev/null || true)
+  pid=$(cat "$docker_pidfile" 2> /dev/null || true)
   [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null || return 1
   note "dockerd (pid $pid) is running; waiting for $docker_socket"
   until server_version > /dev/null; do
@@ -115,6 +142,7 @@ wait_for_starting_dockerd() {
 
 version=$(server_version || true)
 if [ -z "$version" ]; then
+  [ -n "$docker_socket" ] || fail "DOCKER_HOST=$DOCKER_HOST does not answer, and only an engine on a unix socket of this machine can be started here (DOCKER_HOST=unix:///path/docker.sock)"
   [ "$(id -u)" -eq 0 ] || fail "the Docker engine is not reachable at $docker_socket and starting it needs root: run this script as root"
   # Bookworm's packages that trixie's docker.io depends on, from the
   # machine's own sources (with their security updates).

@@ -19,10 +19,10 @@ import { describeRun, parseSummaryTable } from './support/build-script';
 import { containerRunArgs } from './support/container-run-args';
 import { contentFingerprint, entriesUnder, readDirectoryEntries } from './support/directory-entries';
 import { dockerRun, freePort, runCommand } from './support/docker';
-import { COPY_TOOL, IMAGE_TREE_ROOT, isImageOwn, permissionProblems, unexpectedEntries } from './support/image-filesystem-policy';
-import { exportImageFilesystem, inspectImage, type ImageFacts } from './support/image-inspection';
+import { COPY_TOOL, IMAGE_TREE_ROOT, isImageOwn, permissionProblems, SBOM_FILE, unexpectedEntries } from './support/image-filesystem-policy';
+import { exportImageFilesystem, inspectImage, readImageFile, type ImageFacts } from './support/image-inspection';
 import { emulatePod, type EmulatedPod } from './support/operator-pod';
-import { packageVersion, REPO_ROOT, versionEntry } from './support/repo';
+import { IMAGE_REPOSITORY, packageVersion, REPO_ROOT, versionEntry } from './support/repo';
 import type { TreeEntry } from './support/tar-entries';
 import { buildTestAppImage } from './support/test-app-image';
 
@@ -51,20 +51,20 @@ describe('the universal image', () => {
   it('is in the summary, after the per-major rows', () => {
     const universalRow = built.build.stdout.split('\n').find((line) => line.startsWith('| universal '));
     expect(universalRow, describeRun(built.build)).toContain(`| ${built.universalImage} `);
-    // Columns: name, image, size, files, seconds, result, sbom (none of its own: each major's is in its image), platforms.
+    // Columns: name, image, size, files, seconds, result, sbom (its own, of every tree), platforms.
     const cells = universalRow!.slice(1, -1).split('|').map((cell) => cell.trim());
-    expect(cells.slice(5)).toEqual(['ok', '-', hostPlatform().name]);
+    expect(cells.slice(5)).toEqual(['ok', `/${SBOM_FILE}`, hostPlatform().name]);
     const lines = built.build.stdout.split('\n');
     const lastMajorRow = Math.max(...built.majors.map((major) => lines.findIndex((line) => line.startsWith(`| ${major} `))));
     expect(lines.indexOf(universalRow!)).toBeGreaterThan(lastMajorRow);
     expect(parseSummaryTable(built.build.stdout)?.map((row) => row.major)).toEqual(built.majors);
   });
 
-  it('runs as uid 65532, holds only /autoinstrumentation and bin/cp, every file readable by all and writable by root only', () => {
+  it('runs as uid 65532, holds only /autoinstrumentation, bin/cp and its SBOM, every file readable by all and writable by root only', () => {
     expect(facts.user).toBe('65532:65532');
     expect(unexpectedEntries(filesystem)).toEqual([]);
     expect(permissionProblems(filesystem)).toEqual([]);
-    expect(filesystem.filter((e) => isImageOwn(e.path)).map((e) => e.path)).toContain(COPY_TOOL);
+    expect(filesystem.filter((e) => isImageOwn(e.path)).map((e) => e.path)).toEqual(expect.arrayContaining([COPY_TOOL, SBOM_FILE]));
   });
 
   it('labels the majors it holds and their ranges', () => {
@@ -87,6 +87,49 @@ describe('the universal image', () => {
     expect(links.length, 'identical files of the trees are hard links').toBeGreaterThan(0);
     // Whatever is stored once holds no content twice.
     expect(new Set(files.map((e) => e.sha256)).size).toBe(files.length);
+  });
+});
+
+describe('the SBOM of the universal image, read out of it as a scanner does', () => {
+  interface Component { group?: string; name: string; version: string; purl: string; properties?: Array<{ name: string; value: string }> }
+  interface Bom { bomFormat: string; specVersion: string; metadata: { component: { name: string; version: string } }; components: Component[] }
+  const packageOf = (c: Component) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`;
+  let text: string;
+  let universal: Bom;
+  const perMajor = new Map<number, Bom>();
+
+  beforeAll(async () => {
+    requireUniversalImage();
+    text = await readImageFile(built.universalImage, `/${SBOM_FILE}`);
+    universal = JSON.parse(text) as Bom;
+    for (const major of built.majors) perMajor.set(major, JSON.parse(await readImageFile(built.images[major]!, `/${SBOM_FILE}`)) as Bom);
+  }, 180_000);
+
+  it('is a CycloneDX document naming the universal image', () => {
+    expect(universal.bomFormat).toBe('CycloneDX');
+    expect(universal.specVersion).toBe('1.5');
+    expect(universal.metadata.component).toMatchObject({ name: IMAGE_REPOSITORY, version: packageVersion() });
+  });
+
+  it('lists, for each tree it holds, every bundled package of that tree with its version: those of the major image', () => {
+    const treeOf = (c: Component) => c.properties?.find((p) => p.name === 'custom-otel:tree-path')?.value;
+    expect(new Set(universal.components.map(treeOf))).toEqual(new Set(built.majors.map((major) => `/${IMAGE_TREE_ROOT}/node${major}`)));
+    for (const major of built.majors) {
+      const listed = universal.components.filter((c) => treeOf(c) === `/${IMAGE_TREE_ROOT}/node${major}`);
+      const own = perMajor.get(major)!.components;
+      expect(own.length, `the node${major} image lists too few packages`).toBeGreaterThan(30);
+      expect(listed.map(packageOf).sort(), `packages of node${major}/`).toEqual(own.map(packageOf).sort());
+      expect(listed.map((c) => c.purl).sort()).toEqual(own.map((c) => c.purl).sort());
+      for (const c of listed) expect(c.version, `${c.purl} without a version`).toMatch(/^\d+\.\d+\.\d+/);
+    }
+    // The SDK lines differ between the trees, and the document says which tree holds which.
+    const versionsOf = (name: string) => new Set(universal.components.filter((c) => packageOf(c).startsWith(`${name}@`)).map((c) => c.version));
+    expect(versionsOf('@opentelemetry/core').size).toBeGreaterThan(1);
+  });
+
+  it('is the very file --stage-only writes beside the universal tree (deterministic: no time, no random serial)', () => {
+    expect(text).toBe(readFileSync(join(built.stageDir, 'universal.cdx.json'), 'utf8'));
+    expect(text).not.toMatch(/"(timestamp|serialNumber)"/);
   });
 });
 

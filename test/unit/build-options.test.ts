@@ -43,7 +43,7 @@ describe('build-multi-version options', () => {
 
   it('a recipe with a stage and build contexts: --target, and each context after the shared ones', () => {
     const options = parse('--platform', 'linux/arm64', '--dry-run');
-    const facts = { version: '1.0.0', revision: 'HEAD', created: 'now', npmCache: '/npm' };
+    const facts = { version: '1.0.0', revision: 'HEAD', created: '2026-01-01T00:00:00Z', sourceDateEpoch: 1767225600, sourceDateOrigin: 'the commit time of HEAD', npmCache: '/npm' };
     const args = dockerBuildArgs({ stage: 'universal', buildArgs: { NODE_MAJORS: '18,20' }, contexts: { trees: '/tmp/trees' } }, { platform: options.platforms[0]!, reference: 'img:1.0.0' }, options, facts);
     expect(args.slice(args.indexOf('--target'), args.indexOf('--target') + 4)).toEqual(['--target', 'universal', '--tag', 'img:1.0.0']);
     expect(args).toContain('NODE_MAJORS=18,20');

@@ -64,3 +64,40 @@ describe('universal image naming', () => {
     expect(unionRange(versions)).toBe('>=18.19.0 <19 || >=20.6.0 <21');
   });
 });
+
+describe('the SBOM of the universal tree', () => {
+  const component = (name: string, version: string) => ({ type: 'library', 'bom-ref': `pkg:npm/${name}@${version}`, name, version, purl: `pkg:npm/${name}@${version}`, hashes: [{ alg: 'SHA-512', content: 'ab' }], properties: [{ name: 'custom-otel:lockfile-path', value: `node_modules/${name}` }] });
+  const treeSbom = (major: number, components: object[]) => ({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, metadata: { tools: { components: [{ type: 'application', name: 'esbuild', version: '0.25.0' }] }, component: { name: 'custom-otel-autoinstrumentation-nodejs', version: `1.0.0-node${major}` } }, components });
+  const trees = join(work, 'sbom-trees');
+  const out = join(work, 'sbom-universal');
+
+  for (const major of [hostMajor, otherMajor]) {
+    const dir = join(trees, `node${major}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'custom-otel-autoinstrumentation-nodejs', engines: { node: `>=${major}.0.0 <${major + 1}` } }));
+    writeFileSync(join(dir, 'autoinstrumentation.js'), '\n');
+    const only = major === hostMajor ? [component('semver', '7.6.0')] : [component('semver', '7.5.4'), component('shimmer', '1.2.1')];
+    writeFileSync(join(trees, `node${major}.cdx.json`), JSON.stringify(treeSbom(major, only)));
+  }
+
+  it('lists every package of every tree once per tree, with its version and the tree it lies in, the same bytes on every run', async () => {
+    const said = await assembleUniversalTree(trees, [hostMajor, otherMajor], out, join(work, 'universal.cdx.json'));
+    expect(said).toContain('SBOM of the universal tree: 3 packages of 2 trees');
+    const first = readFileSync(join(work, 'universal.cdx.json'), 'utf8');
+    const sbom = JSON.parse(first);
+    expect(sbom.bomFormat).toBe('CycloneDX');
+    expect(sbom.metadata.component.name).toBe('custom-otel-autoinstrumentation-nodejs');
+    const listed = sbom.components.map((c: any) => `${c.properties.find((p: any) => p.name === 'custom-otel:tree-path').value} ${c.purl}`).sort();
+    expect(listed).toEqual(
+      [`/autoinstrumentation/node${hostMajor} pkg:npm/semver@7.6.0`, `/autoinstrumentation/node${otherMajor} pkg:npm/semver@7.5.4`, `/autoinstrumentation/node${otherMajor} pkg:npm/shimmer@1.2.1`].sort(),
+    );
+    expect(new Set(sbom.components.map((c: any) => c['bom-ref'])).size).toBe(3);
+    await assembleUniversalTree(trees, [otherMajor, hostMajor], out, join(work, 'universal.cdx.json'));
+    expect(readFileSync(join(work, 'universal.cdx.json'), 'utf8')).toBe(first);
+  });
+
+  it('refuses a tree whose SBOM is not beside it, naming the file', async () => {
+    rmSync(join(trees, `node${otherMajor}.cdx.json`));
+    await expect(assembleUniversalTree(trees, [hostMajor, otherMajor], join(work, 'none'), join(work, 'none.cdx.json'))).rejects.toThrow(`node${otherMajor}.cdx.json`);
+  });
+});

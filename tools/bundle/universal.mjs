@@ -4,21 +4,25 @@
 //                            of the tree whose range holds the running Node
 //   node<major>/             each tree exactly as staged for that major's own image
 //   package.json             name, version, the trees and their ranges
+// With --sbom FILE it also writes the SBOM of every tree in one document
+// (universal-sbom.mjs) there, made from node<major>.cdx.json beside each
+// node<major>/ (as --stage-only and the per-major images' /sbom give them).
 // A file byte-identical to one already placed (same content and mode) is a
 // hard link to it: the image layer stores it once. (The operator's `cp -r`
 // writes separate copies into the pod's volume; they are small.)
-// Usage: node tools/bundle/universal.mjs --trees DIR (holding node<major>/) --out DIR
+// Usage: node tools/bundle/universal.mjs --trees DIR (holding node<major>/) --out DIR [--sbom FILE]
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DISTRIBUTION_VERSION, IMAGE_NAME, readVersions, REPO_ROOT } from './repository.mjs';
+import { mergeTreeSboms } from './universal-sbom.mjs';
 
 const repo = REPO_ROOT;
-const { values } = parseArgs({ options: { trees: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { trees: { type: 'string' }, out: { type: 'string' }, sbom: { type: 'string' } } });
 if (!values.trees || !values.out) {
-  console.error('usage: node tools/bundle/universal.mjs --trees <dir holding node<major>/ trees> --out <dir>');
+  console.error('usage: node tools/bundle/universal.mjs --trees <dir holding node<major>/ trees> --out <dir> [--sbom <file>]');
   process.exit(2);
 }
 const treesDir = resolve(values.trees);
@@ -120,6 +124,20 @@ writeFileSync(
     2,
   ) + '\n',
 );
+if (values.sbom) {
+  const treeSboms = trees.map(({ major, nodeRange }) => {
+    const file = join(treesDir, `node${major}.cdx.json`);
+    if (!existsSync(file)) {
+      console.error(`${file} is missing: the SBOM of the node${major} tree must lie beside it for --sbom`);
+      process.exit(2);
+    }
+    return { major, nodeRange, sbom: JSON.parse(readFileSync(file, 'utf8')) };
+  });
+  const sbom = mergeTreeSboms({ trees: treeSboms, subject: { name: imageName, version: distributionVersion }, treeRoot: '/autoinstrumentation' });
+  mkdirSync(dirname(resolve(values.sbom)), { recursive: true });
+  writeFileSync(resolve(values.sbom), JSON.stringify(sbom, null, 2) + '\n');
+  console.log(`SBOM of the universal tree: ${sbom.components.length} packages of ${trees.length} trees in ${values.sbom}`);
+}
 console.log(
   `assembled the universal tree of node ${trees.map((t) => t.major).join(', ')} into ${outDir} in ${Date.now() - started} ms: ` +
     `${files} tree files, ${linked} of them hard links to an identical file, ${bytes} bytes stored`,

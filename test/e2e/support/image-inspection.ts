@@ -52,3 +52,16 @@ export async function exportImageFilesystem(reference: string): Promise<TreeEntr
     await runCommand('docker', ['rm', '--force', container], { timeoutMs: 30_000 });
   }
 }
+
+/** One file of an image, read as a scanner does: out of a container created (never started) from it, with `docker cp`. */
+export async function readImageFile(reference: string, path: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  const container = (await docker(['create', '--network', 'none', reference, '/bin/cp'], { env })).stdout.trim();
+  const work = mkdtempSync(join(tmpdir(), 'custom-otel-e2e-file-'));
+  try {
+    await docker(['cp', `${container}:${path}`, join(work, 'file')], { env });
+    return readFileSync(join(work, 'file'), 'utf8');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await runCommand('docker', ['rm', '--force', container], { timeoutMs: 30_000, env });
+  }
+}
