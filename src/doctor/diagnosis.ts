@@ -102,7 +102,7 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
   const { selected, unknown } = selectInstrumentations(facts.instrumentationNames, config.instrumentations);
   const off = facts.instrumentationNames.filter((name) => !selected.includes(name));
   add('info', 'instrumentations', `${selected.length} active when their module loads: ${selected.join(', ')}${off.length ? ` (off: ${off.join(', ')})` : ''}`);
-  if (unknown.length) add('warn', 'warning', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS are ignored`);
+  if (unknown.length) add('warn', 'warning', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS or the configuration file are ignored`);
 
   let endpoint: DoctorReport['endpoint'];
   if (config.traces.exporter === 'otlp') {

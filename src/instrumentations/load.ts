@@ -85,7 +85,7 @@ export function loadInstrumentations(
   const all = everything(say);
   const { selected, unknown } = selectInstrumentations(all.map((entry) => entry.name), settings);
   if (unknown.length > 0) {
-    diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS ignored; available: ${all.map((e) => e.name).join(', ')}`);
+    diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS or the configuration file ignored; available: ${all.map((e) => e.name).join(', ')}`);
   }
   const create = (entry: CatalogEntry): Instrumentation | undefined => {
     try {

@@ -24,7 +24,7 @@ export interface SdkLine {
   detectResources(detectorNames: readonly string[]): Resource;
   mergeResources(base: Resource, override: Resource): Resource;
   createTracerProvider(options: { resource: Resource; sampler: Sampler; spanProcessors: SpanProcessor[]; spanLimits: { attributeValueLengthLimit: number } }): SdkTracerProvider;
-  batchSpanProcessor(exporter: SpanExporter, options: { maxQueueSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number }): SpanProcessor;
+  batchSpanProcessor(exporter: SpanExporter, options: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number }): SpanProcessor;
   consoleSpanExporter(): SpanExporter;
   createMeterProvider(options: { resource: Resource; readers: MetricReader[] }): MeterProvider;
   periodicReader(exporter: PushMetricExporter, intervalMs: number, timeoutMs: number): MetricReader;

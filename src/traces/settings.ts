@@ -16,21 +16,34 @@ export const EXPORT_MAX_BYTES = numberSetting('CUSTOM_OTEL_EXPORT_MAX_BYTES', 3 
   doc: 'largest span export request: a batch is split below it, a span larger on its own is dropped and counted (a collector\'s gRPC receiver takes 4 MiB by default)',
 });
 
-export const TRACES_SETTINGS = [TRACES_EXPORTER, ATTRIBUTE_VALUE_LENGTH_LIMIT, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, EXPORT_MAX_BYTES];
+// Upstream waits 5 s between exports; a second keeps spans of a pod that is killed.
+export const BSP_SCHEDULE_DELAY = numberSetting('OTEL_BSP_SCHEDULE_DELAY', 1000, { min: 0, max: 3_600_000 }, { doc: 'milliseconds between span exports (each export is bounded by the OTLP timeout)' });
+export const BSP_MAX_QUEUE_SIZE = numberSetting('OTEL_BSP_MAX_QUEUE_SIZE', 2048, { min: 1, max: 1_000_000 }, { doc: 'spans waiting for export; more are dropped and counted' });
+export const BSP_MAX_EXPORT_BATCH_SIZE = numberSetting('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, { min: 1, max: 1_000_000 }, { doc: 'most spans in one export (at most the queue size)' });
+
+export const TRACES_SETTINGS = [TRACES_EXPORTER, ATTRIBUTE_VALUE_LENGTH_LIMIT, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, EXPORT_MAX_BYTES, BSP_SCHEDULE_DELAY, BSP_MAX_QUEUE_SIZE, BSP_MAX_EXPORT_BATCH_SIZE];
 
 export interface TracesSettings extends SignalSettings<(typeof TRACES_EXPORTER.allowed)[number]> {
   /** Longest string attribute value kept on a span (the SDK cuts longer ones). */
   attributeValueLengthLimit: number;
   /** Largest export request sent: batches are split below it, a span alone above it is dropped. */
   exportMaxBytes: number;
+  batch: { scheduleDelayMs: number; maxQueueSize: number; maxExportBatchSize: number };
 }
 
 export function readTracesSettings(read: EnvReader): TracesSettings {
   // The span-specific limit wins over the general one (as the specification says).
   const generalLimit = readSetting(read, ATTRIBUTE_VALUE_LENGTH_LIMIT);
+  const maxQueueSize = readSetting(read, BSP_MAX_QUEUE_SIZE);
   return {
     ...readSignalSettings(read, TRACES_EXPORTER, 'traces'),
     attributeValueLengthLimit: readSetting(read, { ...SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, default: generalLimit }),
     exportMaxBytes: readSetting(read, EXPORT_MAX_BYTES),
+    batch: {
+      scheduleDelayMs: readSetting(read, BSP_SCHEDULE_DELAY),
+      maxQueueSize,
+      // The SDK refuses a batch larger than its queue.
+      maxExportBatchSize: Math.min(readSetting(read, BSP_MAX_EXPORT_BATCH_SIZE), maxQueueSize),
+    },
   };
 }
