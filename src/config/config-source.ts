@@ -89,7 +89,7 @@ export function configFromFile(text: string, env: Env, path: string): SourcedCon
   return {
     config,
     warnings: [...file.warnings.map((line) => `${CONFIG_FILE.name}: ${line}`), ...warnings],
-    provenance: provenanceOf(combined, file.variables),
+    provenance: { ...provenanceOf(combined, file.variables), [CONFIG_FILE.name]: 'environment' },
     file: { path, format: file.fileFormat },
   };
 }
