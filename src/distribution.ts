@@ -77,7 +77,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   diagnostics.setLevel(config.logLevel);
   for (const warning of warnings) diagnostics.log('warn', warning);
   if (config.sdkDisabled) {
-    diagnostics.log('info', 'OTEL_SDK_DISABLED=true: telemetry is off');
+    diagnostics.log('info', `${loaded.file ? `disabled: true in ${loaded.file.path}` : 'OTEL_SDK_DISABLED=true'}: telemetry is off`);
     return;
   }
   const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
