@@ -3,7 +3,7 @@
  * references in scalar values substituted (never in keys, never producing
  * structure), unquoted results typed as YAML's core schema types them.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import type { Env } from './env-reader';
 import { substitute } from './env-substitution';
 
@@ -21,6 +21,8 @@ export interface ConfigDocument {
 }
 
 export function parseConfigYaml(text: string, env: Env): ConfigDocument {
+  // Loaded only when a file is set: an app without one pays nothing for the parser.
+  const { isMap, isPair, isScalar, isSeq, parseDocument } = require('yaml') as typeof import('yaml');
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
