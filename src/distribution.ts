@@ -142,6 +142,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
       const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy));
       if (notice) diagnostics.log(notice.level, notice.line);
     },
+    (build) => withSdkEnv(config.sdkEnv, build),
   );
 
   // After the instrumentations exist (their hooks tell which modules to wrap),

@@ -80,6 +80,8 @@ export function loadInstrumentations(
   diagnostics: Diagnostics,
   /** Called for each right after it is created, before it patches anything. */
   adapt: (name: string, instrumentation: Instrumentation) => void = () => undefined,
+  /** Around each constructor: with a configuration file, the environment the instrumentation reads is the file's (see sdk-env.ts). */
+  construct: <T>(build: () => T) => T = (build) => build(),
 ): LoadedInstrumentations {
   const say = (line: string) => diagnostics.log('warn', line);
   const all = everything(say);
@@ -91,7 +93,7 @@ export function loadInstrumentations(
     try {
       const Class = instrumentationClass(entry.load());
       if (!Class) throw new Error('the package exports no instrumentation class');
-      const instrumentation = new Class(instrumentationSettings(entry.name, settings));
+      const instrumentation = construct(() => new Class(instrumentationSettings(entry.name, settings)));
       adapt(entry.name, instrumentation);
       register(instrumentation);
       return instrumentation;
