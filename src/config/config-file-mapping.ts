@@ -40,13 +40,17 @@ export function mapConfigFile(data: unknown, customSettings: readonly string[]):
   };
   const warn = (at: FileValue, text: string) => out.warnings.push(`${at.path}: ${text}`);
 
-  const root = new FileValue(data, '');
-  if (!root.isSet || typeof data !== 'object' || Array.isArray(data)) root.fail('the file is not a mapping of settings (is it empty?)');
+  const strict = new FileValue(data, '');
+  if (!strict.isSet || typeof data !== 'object' || Array.isArray(data)) strict.fail('the file is not a mapping of settings (is it empty?)');
   // Checked first: a file of another major may mean anything.
-  const rootFields = root.entries();
-  const format = rootFields.find(([key]) => key === 'file_format')?.[1] ?? new FileValue(undefined, 'file_format');
+  const format = strict.entries().find(([key]) => key === 'file_format')?.[1] ?? new FileValue(undefined, 'file_format');
   if (!format.isSet) format.fail('required, e.g. file_format: "1.1"');
-  out.fileFormat = checkFileFormat(format, (text) => warn(format, text));
+  const { text, newer } = checkFileFormat(format);
+  out.fileFormat = text;
+  const supported = `${SUPPORTED_FILE_FORMAT.major}.${SUPPORTED_FILE_FORMAT.minor}`;
+  if (newer) warn(format, `version ${text} is newer than this distribution reads (up to ${supported}); fields that ${supported} does not have are skipped, each said once, the rest is used`);
+  // A later minor may add fields: those are said and skipped, not refused.
+  const root = newer ? new FileValue(data, '', (field) => warn(field, `not in file_format ${supported}; skipped`)) : strict;
   const top = root.object(TOP_LEVEL);
 
   if (top.disabled?.isSet) set('OTEL_SDK_DISABLED', String(top.disabled.boolean()), top.disabled);
@@ -66,15 +70,14 @@ export function mapConfigFile(data: unknown, customSettings: readonly string[]):
   return out;
 }
 
-function checkFileFormat(format: FileValue, warn: (text: string) => void): string {
+function checkFileFormat(format: FileValue): { text: string; newer: boolean } {
   const text = typeof format.value === 'number' ? String(format.value) : format.string();
   const match = /^(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/.exec(text.trim());
   if (!match) format.fail(`expected a version such as "1.1", got ${JSON.stringify(text)}`);
   const [major, minor] = [Number(match[1]), Number(match[2])];
   const supported = `${SUPPORTED_FILE_FORMAT.major}.0 to ${SUPPORTED_FILE_FORMAT.major}.${SUPPORTED_FILE_FORMAT.minor}`;
   if (major !== SUPPORTED_FILE_FORMAT.major) format.fail(`version ${text} is not supported (this distribution reads ${supported}); another major version may change what any field means`);
-  if (minor > SUPPORTED_FILE_FORMAT.minor) warn(`version ${text} is newer than this distribution reads (${supported}); fields it does not know are refused, the rest is used`);
-  return text;
+  return { text, newer: minor > SUPPORTED_FILE_FORMAT.minor };
 }
 
 // The schema's severities; ours has no fatal, the SDK's most detailed level is verbose.

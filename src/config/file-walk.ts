@@ -6,7 +6,16 @@
 import { ConfigFileError } from './config-file-yaml';
 
 export class FileValue {
-  constructor(readonly value: unknown, readonly path: string) {}
+  /**
+   * `unknownField`: what a field the schema we read does not have does; by
+   * default it is refused (a typo must not pass), in a file of a later minor
+   * it is reported and skipped.
+   */
+  constructor(
+    readonly value: unknown,
+    readonly path: string,
+    private readonly unknownField?: (field: FileValue) => void,
+  ) {}
 
   fail(reason: string): never {
     throw new ConfigFileError(this.path, reason);
@@ -32,7 +41,11 @@ export class FileValue {
     if (typeof this.value !== 'object' || Array.isArray(this.value)) this.fail(`expected a mapping, got ${kind(this.value)}`);
     const fields: Record<string, FileValue> = {};
     for (const [key, value] of Object.entries(this.value as Record<string, unknown>)) {
-      if (!known.includes(key)) this.child(key).fail(`unknown field (expected ${known.join(', ')})`);
+      if (!known.includes(key)) {
+        const skip = this.unknownField ?? this.child(key).fail(`unknown field (expected ${known.join(', ')})`);
+        skip(this.child(key, value));
+        continue;
+      }
       fields[key] = this.child(key, value);
     }
     return fields;
@@ -57,7 +70,7 @@ export class FileValue {
   list(): FileValue[] {
     if (!this.isSet) return [];
     if (!Array.isArray(this.value)) this.fail(`expected a list, got ${kind(this.value)}`);
-    return this.value.map((item, index) => new FileValue(item, `${this.path}[${index}]`));
+    return this.value.map((item, index) => new FileValue(item, `${this.path}[${index}]`, this.unknownField));
   }
 
   string(): string {
@@ -89,7 +102,7 @@ export class FileValue {
   }
 
   private child(key: string, value?: unknown): FileValue {
-    return new FileValue(value, this.path === '' ? key : `${this.path}.${key}`);
+    return new FileValue(value, this.path === '' ? key : `${this.path}.${key}`, this.unknownField);
   }
 }
 

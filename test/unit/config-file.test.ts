@@ -306,10 +306,16 @@ describe('a file that cannot be used: one line naming the field, telemetry off',
     expect(outcome).toEqual({ ok: false, line: `OTEL_CONFIG_FILE="/nowhere/otel.yaml" cannot be read (no such file)${suffix}` });
   });
 
-  it('a later minor of major 1 warns and runs', () => {
-    const { warnings, file: read } = file('file_format: "1.7"\n');
+  it('a later minor of major 1 warns and runs; the fields it adds are said and skipped, not refused', () => {
+    const { warnings, file: read, config } = file('file_format: "1.7"\ntracer_provider:\n  new_in_1_7: {x: 1}\n  sampler:\n    always_on:\n');
     expect(read).toEqual({ path: '/etc/otel.yaml', format: '1.7' });
-    expect(warnings).toEqual(['OTEL_CONFIG_FILE: file_format: version 1.7 is newer than this distribution reads (1.0 to 1.1); fields it does not know are refused, the rest is used']);
+    expect(config.sampler.name).toBe('always_on');
+    expect(warnings).toEqual([
+      'OTEL_CONFIG_FILE: file_format: version 1.7 is newer than this distribution reads (up to 1.1); fields that 1.1 does not have are skipped, each said once, the rest is used',
+      'OTEL_CONFIG_FILE: tracer_provider.new_in_1_7: not in file_format 1.1; skipped',
+    ]);
+    // The same field in a 1.1 file is a typo: refused.
+    expect(refused('file_format: "1.1"\ntracer_provider:\n  new_in_1_7: {x: 1}\n')).toContain('is invalid at tracer_provider.new_in_1_7: unknown field');
   });
 });
 
