@@ -113,7 +113,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     resource,
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
-    spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
+    spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit, ...config.traces.countLimits },
   }));
   trace.setGlobalTracerProvider(tracerProvider);
 

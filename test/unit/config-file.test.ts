@@ -149,6 +149,8 @@ propagator:
 tracer_provider:
   limits:
     attribute_value_length_limit: 1024
+    event_count_limit: 16
+    link_attribute_count_limit: 4
   processors:
     - batch:
         schedule_delay: 200
@@ -164,6 +166,7 @@ tracer_provider:
     expect(config.resourceDetectors).toEqual(['host', 'os', 'serviceinstance']);
     expect(config.propagators).toEqual(['tracecontext', 'baggage', 'b3']);
     expect(config.traces.attributeValueLengthLimit).toBe(1024);
+    expect(config.traces.countLimits).toEqual({ attributeCountLimit: 128, eventCountLimit: 16, linkCountLimit: 128, attributePerEventCountLimit: 128, attributePerLinkCountLimit: 4 });
     expect(config.traces.exporter).toBe('console');
     expect(config.traces.batch).toEqual({ scheduleDelayMs: 200, maxQueueSize: 100, maxExportBatchSize: 100 });
   });
