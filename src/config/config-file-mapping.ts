@@ -7,8 +7,9 @@
  * readers, whose complaints are turned back into the field's path.
  */
 import { EnvReader } from './env-reader';
-import { ConfigFileError } from './config-file-yaml';
 import { FileValue } from './file-walk';
+import { mapSampler } from './config-file-sampler';
+import { mapInstrumentation } from './config-file-instrumentation';
 
 export const SUPPORTED_FILE_FORMAT = { major: 1, minor: 1 };
 
@@ -88,8 +89,8 @@ function logLevel(value: FileValue): string {
   return ({ trace: 'verbose', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'error' } as Record<string, string>)[base]!;
 }
 
-type Set = (variable: string, value: string, at: FileValue) => void;
-type Warn = (at: FileValue, text: string) => void;
+export type Set = (variable: string, value: string, at: FileValue) => void;
+export type Warn = (at: FileValue, text: string) => void;
 
 // null: no limit, which our rows cap at their maximum.
 function lengthLimit(value: FileValue | undefined, variable: string, set: Set): void {
@@ -277,76 +278,6 @@ function mapTracerProvider(provider: FileValue, set: Set, warn: Warn): void {
   }
 }
 
-interface MappedSampler {
-  name: string;
-  ratio?: number;
-  at: FileValue;
-}
-
-const SAMPLERS = ['always_on', 'always_off', 'trace_id_ratio_based', 'probability/development', 'parent_based', 'composite/development', 'jaeger_remote/development'];
-const COMPOSABLE = ['always_on', 'always_off', 'probability', 'parent_threshold', 'rule_based'];
-
-function ratioOf(sampler: FileValue): { ratio: number; at: FileValue } {
-  const ratio = sampler.object(['ratio']).ratio;
-  return { ratio: ratio?.isSet ? ratio.number(0, 1) : 1, at: ratio ?? sampler };
-}
-
-/**
- * Onto our sampler settings (OTEL_TRACES_SAMPLER and its argument): the
- * ratio samplers are the ratio sampler of our settings; a sampler we have no
- * setting for is warned about and the default (parent-based, always on) used.
- */
-export function mapSampler(sampler: FileValue, warn: Warn): MappedSampler {
-  const [kind, fields] = sampler.choice(SAMPLERS);
-  switch (kind) {
-    case 'always_on':
-    case 'always_off':
-      fields.object([]);
-      return { name: kind, at: fields };
-    case 'trace_id_ratio_based':
-    case 'probability/development':
-      return { name: 'traceidratio', ...ratioOf(fields) };
-    case 'parent_based': {
-      const parent = fields.object(['root', 'remote_parent_sampled', 'remote_parent_not_sampled', 'local_parent_sampled', 'local_parent_not_sampled']);
-      // Ours follows the parent's decision; only that behaviour can be asked for.
-      for (const [key, expected] of [['remote_parent_sampled', 'always_on'], ['local_parent_sampled', 'always_on'], ['remote_parent_not_sampled', 'always_off'], ['local_parent_not_sampled', 'always_off']] as const) {
-        const value = parent[key];
-        if (value?.isSet && value.choice(SAMPLERS)[0] !== expected) warn(value, `only ${expected} is supported here (the parent's decision is followed); ignored`);
-      }
-      if (!parent.root?.isSet) return { name: 'parentbased_always_on', at: fields };
-      const root = mapSampler(parent.root, warn);
-      if (root.name.startsWith('parentbased_')) parent.root.fail('a parent-based sampler as the root of a parent-based sampler');
-      return { ...root, name: `parentbased_${root.name}` };
-    }
-    case 'composite/development':
-      return mapComposable(fields, warn);
-    default:
-      warn(fields, `the ${kind} sampler is not shipped in this distribution; the default parentbased_always_on is used`);
-      return { name: 'parentbased_always_on', at: fields };
-  }
-}
-
-function mapComposable(sampler: FileValue, warn: Warn): MappedSampler {
-  const [kind, fields] = sampler.choice(COMPOSABLE);
-  switch (kind) {
-    case 'always_on':
-    case 'always_off':
-      fields.object([]);
-      return { name: kind, at: fields };
-    case 'probability':
-      return { name: 'traceidratio', ...ratioOf(fields) };
-    case 'parent_threshold': {
-      const root = fields.need(fields.object(['root']).root, 'parent_threshold needs a root sampler');
-      const mapped = mapComposable(root, warn);
-      if (mapped.name.startsWith('parentbased_')) root.fail('a parent_threshold sampler as the root of a parent_threshold sampler');
-      return { ...mapped, name: `parentbased_${mapped.name}` };
-    }
-    default:
-      warn(fields, 'the rule_based sampler is not supported here (our rules are CUSTOM_OTEL_SAMPLING_RULES, see distribution.custom_otel.sampling_rules); the default parentbased_always_on is used');
-      return { name: 'parentbased_always_on', at: fields };
-  }
-}
-
 function mapMeterProvider(provider: FileValue, set: Set, warn: Warn): void {
   const fields = provider.object(['readers', 'views', 'exemplar_filter', 'meter_configurator/development']);
   const exporters: string[] = [];
@@ -396,50 +327,6 @@ function mapLoggerProvider(provider: FileValue, set: Set, warn: Warn): void {
   if (fields['logger_configurator/development']?.isSet) warn(fields['logger_configurator/development'], 'not supported by this distribution; ignored');
 }
 
-const GENERAL = ['http', 'code', 'db', 'gen_ai', 'messaging', 'rpc', 'sanitization', 'stability_opt_in_list'];
-
-function mapInstrumentation(section: FileValue, out: FileSettings, set: Set, warn: Warn): void {
-  const languages = section.entries();
-  const fields = Object.fromEntries(languages);
-  const general = fields.general?.object(GENERAL) ?? {};
-  if (general.http?.isSet) {
-    const http = general.http.object(['client', 'server']);
-    const side = (value: FileValue | undefined) => value?.object(['request_captured_headers', 'response_captured_headers', 'known_methods']) ?? {};
-    const headers = (value: FileValue | undefined) => (value?.list() ?? []).map((entry) => entry.string().toLowerCase());
-    const client = side(http.client);
-    const server = side(http.server);
-    const attributes: Record<string, Record<string, string[]>> = {};
-    for (const [name, fields] of [['client', client], ['server', server]] as const) {
-      const requestHeaders = headers(fields.request_captured_headers);
-      const responseHeaders = headers(fields.response_captured_headers);
-      if (requestHeaders.length || responseHeaders.length) attributes[name] = { requestHeaders, responseHeaders };
-      if (fields.known_methods?.isSet) warn(fields.known_methods, 'not supported by this distribution; ignored');
-    }
-    // The http instrumentation's own option; the processor still redacts secret headers.
-    if (Object.keys(attributes).length > 0) out.instrumentationOptions.http = { headersToSpanAttributes: attributes };
-  }
-  if (general.stability_opt_in_list?.isSet) set('OTEL_SEMCONV_STABILITY_OPT_IN', general.stability_opt_in_list.string(), general.stability_opt_in_list);
-  for (const [name, options] of fields.js?.entries() ?? []) {
-    const shortName = name.replace(/^@opentelemetry\/instrumentation-/, '').toLowerCase();
-    const mapped: Record<string, unknown> = {};
-    for (const [key, value] of options.entries()) {
-      if (key === 'enabled') {
-        if (value.boolean()) out.alsoEnabled.push(shortName);
-        else out.variables.OTEL_NODE_DISABLED_INSTRUMENTATIONS = [out.variables.OTEL_NODE_DISABLED_INSTRUMENTATIONS, shortName].filter(Boolean).join(',');
-        out.origins.OTEL_NODE_DISABLED_INSTRUMENTATIONS ??= value.path;
-        continue;
-      }
-      mapped[camelCase(key)] = value.value;
-    }
-    out.instrumentationOptions[shortName] = { ...out.instrumentationOptions[shortName], ...mapped };
-  }
-}
-
-/** The schema writes snake_case; the instrumentations' constructors take camelCase. Both are accepted. */
-function camelCase(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-}
-
 function mapDistribution(section: FileValue, customSettings: readonly string[], set: Set): void {
   for (const [name, fields] of section.entries()) {
     // Other distributions' sections are theirs to read.
@@ -466,5 +353,3 @@ function scalarText(value: FileValue): string {
   if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
   return value.fail('expected a string, number or boolean');
 }
-
-export { ConfigFileError };
