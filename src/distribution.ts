@@ -9,7 +9,9 @@ import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { parseConfig, type DistributionConfig } from './config/config';
+import type { DistributionConfig } from './config/config';
+import { loadConfig } from './config/config-source';
+import { withSdkEnv } from './config/sdk-env';
 import { describeError, diagnostics } from './diagnostics';
 import { DIAG_LEVELS, sdkDiagLogger, sdkErrorHandler } from './sdk-diagnostics';
 import { buildInfo } from './build-info';
@@ -65,25 +67,31 @@ function serviceName(config: DistributionConfig): string {
 }
 
 export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLine): void {
-  const { config, warnings } = parseConfig(env);
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    // The specification's answer to a bad file: a no-op SDK; the app runs as without us.
+    diagnostics.log('error', loaded.line);
+    return;
+  }
+  const { config, warnings } = loaded;
   diagnostics.setLevel(config.logLevel);
   for (const warning of warnings) diagnostics.log('warn', warning);
   if (config.sdkDisabled) {
-    diagnostics.log('info', 'OTEL_SDK_DISABLED=true: telemetry is off');
+    diagnostics.log('info', `${loaded.file ? `disabled: true in ${loaded.file.path}` : 'OTEL_SDK_DISABLED=true'}: telemetry is off`);
     return;
   }
   const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
   diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
-  const resource = buildResource(config, sdk);
+  const resource = withSdkEnv(config.sdkEnv, () => buildResource(config, sdk));
   context.setGlobalContextManager(new HttpAwareContextManager().enable());
   propagation.setGlobalPropagator(createPropagator(config.propagators, sdk.jaegerPropagator, (message) => diagnostics.log('warn', message)));
 
   let meterProvider: MeterProvider | undefined;
-  const readers = createMetricReaders(config.metrics, sdk, diagnostics);
+  const readers = withSdkEnv(config.sdkEnv, () => createMetricReaders(config.metrics, sdk, diagnostics));
   if (readers.length > 0) {
-    meterProvider = sdk.createMeterProvider({ resource, readers });
+    meterProvider = withSdkEnv(config.sdkEnv, () => sdk.createMeterProvider({ resource, readers }));
     metrics.setGlobalMeterProvider(meterProvider);
   }
 
@@ -93,20 +101,25 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
 
   const exporter = createSpanExporter(config, sdk);
   const exportProcessor = exporter
-    ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
+    ? sdk.batchSpanProcessor(exporter, {
+        maxQueueSize: config.traces.batch.maxQueueSize,
+        maxExportBatchSize: config.traces.batch.maxExportBatchSize,
+        scheduledDelayMillis: config.traces.batch.scheduleDelayMs,
+        exportTimeoutMillis: config.traces.otlp.timeoutMs,
+      })
     : NO_EXPORT;
   const policy = samplingPolicy(config);
-  const tracerProvider = sdk.createTracerProvider({
+  const tracerProvider = withSdkEnv(config.sdkEnv, () => sdk.createTracerProvider({
     resource,
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`, undefined, (message) =>
       diagnostics.log('warn', message),
     ),
     spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
-    spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
-  });
+    spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit, ...config.traces.countLimits },
+  }));
   trace.setGlobalTracerProvider(tracerProvider);
 
-  const loggerProvider = createLoggerProvider(config.logs, resource, sdk);
+  const loggerProvider = withSdkEnv(config.sdkEnv, () => createLoggerProvider(config.logs, resource, sdk));
   if (loggerProvider) sdk.setGlobalLoggerProvider(loggerProvider);
 
   // ESM imports bypass require(): an ESM app gets the loader hook, and each
@@ -131,6 +144,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
       const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy));
       if (notice) diagnostics.log(notice.level, notice.line);
     },
+    (build) => withSdkEnv(config.sdkEnv, build),
   );
 
   // After the instrumentations exist (their hooks tell which modules to wrap),
@@ -166,7 +180,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
 
   diagnostics.log(
     'info',
-    `started ${buildInfo.imageName} ${buildInfo.distributionVersion} (node${buildInfo.major} image, SDK ${sdk.name}) for service ${JSON.stringify(serviceName(config))}: ` +
+    `started ${buildInfo.imageName} ${buildInfo.distributionVersion} (node${buildInfo.major} image, SDK ${sdk.name}) for service ${JSON.stringify(serviceName(config))}${loaded.file ? ` from ${loaded.file.path} (file_format ${loaded.file.format})` : ''}: ` +
       `traces ${config.traces.exporter === 'otlp' ? `otlp ${config.traces.otlp.protocol} ${config.traces.otlp.url}` : config.traces.exporter}, ` +
       `metrics ${config.metrics.exporters.join('+') || 'none'}, logs ${config.logs.exporter}, sampler ${config.sampler.name}, ` +
       `${instrumentations.started.length} instrumentations started and ${instrumentations.deferred.length} waiting for their module, ESM hook ${esm}`,

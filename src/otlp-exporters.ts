@@ -6,6 +6,7 @@ import type { OtlpTarget } from './config/otlp-target';
 import { diagnostics } from './diagnostics';
 import { LazyExporter } from './lazy-exporter';
 import { sdkLine } from './sdk-line';
+import { withSdkEnv } from './config/sdk-env';
 
 type ExporterClass = new (options: Record<string, unknown>) => unknown;
 
@@ -32,7 +33,7 @@ const PACKAGES = {
  */
 export function createOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget, env: NodeJS.ProcessEnv = process.env): T {
   if (signal === 'metrics') {
-    if (env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE) return makeOtlpExporter<T>(signal, target);
+    if ((target.sdkEnv ?? env).OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE) return makeOtlpExporter<T>(signal, target);
     const lazy = new LazyExporter(() => makeOtlpExporter<never>(signal, target)) as unknown as Record<string, unknown>;
     const { AggregationTemporality } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
     lazy.selectAggregationTemporality = () => AggregationTemporality.CUMULATIVE;
@@ -42,6 +43,10 @@ export function createOtlpExporter<T>(signal: keyof typeof PACKAGES, target: Otl
 }
 
 function makeOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget): T {
+  return withSdkEnv(target.sdkEnv, () => constructOtlpExporter<T>(signal, target));
+}
+
+function constructOtlpExporter<T>(signal: keyof typeof PACKAGES, target: OtlpTarget): T {
   // Our own span encoding where the SDK line allows it (see src/traces/grpc-trace-exporter.ts).
   const ownTraceExporter = signal === 'traces' && target.protocol === 'grpc' ? sdkLine.grpcTraceExporter : undefined;
   const Exporter = ownTraceExporter ? undefined : PACKAGES[signal][target.protocol]();

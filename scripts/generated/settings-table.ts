@@ -51,7 +51,7 @@ function variable(row: Setting): string {
 }
 
 function doc(row: Setting): string {
-  const reader = row.readBy === 'entry' ? ' (read by the entry, before the distribution loads)' : row.readBy === 'exporter' ? ' (read by the OTLP exporters)' : '';
+  const reader = row.readBy === 'entry' ? ' (read by the entry, before the distribution loads)' : row.readBy === 'exporter' ? ' (read by the OTLP exporters)' : row.readBy === 'source' ? ' (read first: it decides where the other settings come from)' : '';
   return row.doc + reader;
 }
 

@@ -22,6 +22,12 @@ export interface DistributionConfig extends DistributionSettings, SamplerSetting
   logs: LogsSettings;
   instrumentations: InstrumentationSettings;
   processor: ProcessorSettings;
+  /**
+   * With OTEL_CONFIG_FILE: the OTEL_* variables the SDK's own readers (TLS
+   * files, limits, temporality) see while it is built, in place of the
+   * process's. Undefined: the process's environment is the configuration.
+   */
+  sdkEnv?: Record<string, string>;
 }
 
 export interface ParsedConfig {

@@ -13,6 +13,8 @@ export interface OtlpTarget {
   headers: Record<string, string>;
   timeoutMs: number;
   compression: 'gzip' | 'none';
+  /** With a configuration file: the variables the SDK's exporter reads itself (see sdk-env.ts). */
+  sdkEnv?: Record<string, string>;
 }
 
 // gRPC is our default protocol (upstream: http/protobuf): see OTLP_PROTOCOL.

@@ -16,8 +16,8 @@ export interface NumberLimits {
 interface Row {
   name: string;
   doc: string;
-  /** Who reads the variable when parseConfig does not: the guarded entry, or the SDK's OTLP exporters. */
-  readBy?: 'entry' | 'exporter';
+  /** Who reads the variable when parseConfig does not: the guarded entry, the SDK's OTLP exporters, or the configuration source (which decides where the rest comes from). */
+  readBy?: 'entry' | 'exporter' | 'source';
   /** Also read in the OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_* forms, which win for their signal. */
   perSignal?: boolean;
 }

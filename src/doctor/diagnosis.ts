@@ -6,6 +6,7 @@
  */
 import type { BuildInfo } from '../build-info';
 import { parseConfig, type DistributionConfig } from '../config/config';
+import { loadConfig, type Provenance } from '../config/config-source';
 import type { Env } from '../config/env-reader';
 import { checkNodeVersion } from '../entry/version-guard';
 import { commandName, DEFAULT_EXCLUDE_COMMANDS, EXCLUDE_COMMANDS_VARIABLE, isExcludedCommand } from '../entry/process-filter';
@@ -25,6 +26,8 @@ export interface DoctorFacts {
   instrumentationNames: string[];
   /** The test export, when traces go over OTLP. */
   probe?: ProbeResult;
+  /** Reads OTEL_CONFIG_FILE when set (default: the file system). */
+  readFile?: (path: string) => string;
 }
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
@@ -43,6 +46,10 @@ export interface DoctorReport {
   app: { argv?: string[]; excluded: boolean };
   serviceName: string;
   config: DistributionConfig;
+  /** Where each setting came from (file, environment, default), by the name of its row. */
+  provenance: Record<string, Provenance>;
+  /** The configuration file read, when OTEL_CONFIG_FILE is set and usable. */
+  configFile?: { path: string; format: string };
   warnings: string[];
   instrumentations: { active: string[]; off: string[] };
   endpoint?: { url: string; protocol: string } & ProbeResult;
@@ -67,7 +74,9 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
     if (status === 'fail') problems.push(text);
   };
   const { build, env } = facts;
-  const { config, warnings } = parseConfig(env);
+  const loaded = loadConfig(env, facts.readFile);
+  // An unusable file starts nothing: what the entry would do is what is shown.
+  const { config, warnings, provenance } = loaded.ok ? loaded : { ...parseConfig(NOTHING_STARTS), provenance: {} };
 
   const guard = checkNodeVersion(facts.nodeVersion, build.imageName, build.major, build.nodeRange, build.images);
   add(guard.supported ? 'ok' : 'fail', 'node', guard.supported ? `Node ${facts.nodeVersion} is within the tree's range ${build.nodeRange}` : guard.message!);
@@ -82,7 +91,8 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
   const excludeSetting = env[EXCLUDE_COMMANDS_VARIABLE];
   const excluded = script !== undefined && isExcludedCommand(script, excludeSetting);
   const appText = isNode ? `the app (pid 1: ${facts.appArgv!.join(' ').slice(0, 120)})` : 'the app (its command is unknown here: pid 1 is not a node process)';
-  if (config.sdkDisabled) add('fail', 'start', `OTEL_SDK_DISABLED=true: the entry loads but starts nothing`);
+  if (!loaded.ok) add('fail', 'start', loaded.line);
+  else if (config.sdkDisabled) add('fail', 'start', `OTEL_SDK_DISABLED=true: the entry loads but starts nothing`);
   else if (excluded && RUNNERS.includes(commandName(script)!)) {
     // `npm start` as pid 1: npm itself is skipped, the node process it starts for the app is instrumented.
     add('info', 'start', `pid 1 is ${commandName(script)} (${facts.appArgv!.join(' ').slice(0, 120)}), which is not instrumented itself; the app's node process it starts would be`);
@@ -97,12 +107,13 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
     `service ${JSON.stringify(serviceName)}; traces ${traces}; metrics ${config.metrics.exporters.join('+') || 'none'} every ${config.metrics.exportIntervalMs / 1000} s; ` +
       `logs ${config.logs.exporter}; sampler ${config.sampler.name}${config.sampler.name.endsWith('traceidratio') ? ` ${config.sampler.ratio}` : ''}; propagators ${config.propagators.join(',')}`,
   );
+  if (loaded.ok) add('info', 'config', provenanceLine(provenance, loaded.file?.path));
   for (const warning of warnings) add('warn', 'warning', warning);
 
   const { selected, unknown } = selectInstrumentations(facts.instrumentationNames, config.instrumentations);
   const off = facts.instrumentationNames.filter((name) => !selected.includes(name));
   add('info', 'instrumentations', `${selected.length} active when their module loads: ${selected.join(', ')}${off.length ? ` (off: ${off.join(', ')})` : ''}`);
-  if (unknown.length) add('warn', 'warning', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS are ignored`);
+  if (unknown.length) add('warn', 'warning', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS or the configuration file are ignored`);
 
   let endpoint: DoctorReport['endpoint'];
   if (config.traces.exporter === 'otlp') {
@@ -130,12 +141,26 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
     app: { ...(facts.appArgv ? { argv: facts.appArgv } : {}), excluded },
     serviceName,
     config,
+    provenance,
+    ...(loaded.ok && loaded.file ? { configFile: loaded.file } : {}),
     warnings,
     instrumentations: { active: selected, off },
     ...(endpoint ? { endpoint } : {}),
     checks,
     problems,
   };
+}
+
+const NOTHING_STARTS = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+
+/** The settings not left at their defaults, by where they came from. */
+export function provenanceLine(provenance: Record<string, Provenance>, file: string | undefined): string {
+  const from = (source: Provenance) => Object.keys(provenance).filter((name) => provenance[name] === source);
+  const parts: string[] = [];
+  if (file !== undefined) parts.push(`from the file ${file}: ${from('file').join(', ') || 'nothing'}`);
+  parts.push(`from the environment: ${from('environment').join(', ') || 'nothing'}`);
+  parts.push(`the other ${from('default').length} settings at their defaults`);
+  return `settings ${parts.join('; ')}`;
 }
 
 /** gRPC errors end in an empty "Resolution note:"; one line is enough. */

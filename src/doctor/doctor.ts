@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'fs';
 import { buildInfo } from '../build-info';
-import { parseConfig } from '../config/config';
+import { loadConfig } from '../config/config-source';
 import { resourceAttributes } from '../resource';
 import { diagnose, renderReport } from './diagnosis';
 import type { ProbeResult } from './export-probe';
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const env = process.env;
-  const { config } = parseConfig(env);
+  const loaded = loadConfig(env);
   // The core holds the SDK and the instrumentation list; this file stays small.
   let core: Core | undefined;
   let coreError = '';
@@ -66,7 +66,9 @@ async function main(): Promise<number> {
     coreError = `this tree's lib/distribution.js cannot be loaded by Node ${process.versions.node}: ${(error as Error).message}`;
   }
   let probe: ProbeResult | undefined;
-  if (config.traces.exporter === 'otlp') {
+  // A file that cannot be used starts nothing: there is no export to test.
+  if (loaded.ok && loaded.config.traces.exporter === 'otlp') {
+    const config = loaded.config;
     probe = core
       ? await core.exportTestSpan(config.traces.otlp, resourceAttributes(config, 'node')['service.name']!, options.timeoutMs)
       : { ok: false, error: coreError, ms: 0 };

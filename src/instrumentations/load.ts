@@ -80,18 +80,20 @@ export function loadInstrumentations(
   diagnostics: Diagnostics,
   /** Called for each right after it is created, before it patches anything. */
   adapt: (name: string, instrumentation: Instrumentation) => void = () => undefined,
+  /** Around each constructor: with a configuration file, the environment the instrumentation reads is the file's (see sdk-env.ts). */
+  construct: <T>(build: () => T) => T = (build) => build(),
 ): LoadedInstrumentations {
   const say = (line: string) => diagnostics.log('warn', line);
   const all = everything(say);
   const { selected, unknown } = selectInstrumentations(all.map((entry) => entry.name), settings);
   if (unknown.length > 0) {
-    diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS ignored; available: ${all.map((e) => e.name).join(', ')}`);
+    diagnostics.log('warn', `unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS or the configuration file ignored; available: ${all.map((e) => e.name).join(', ')}`);
   }
   const create = (entry: CatalogEntry): Instrumentation | undefined => {
     try {
       const Class = instrumentationClass(entry.load());
       if (!Class) throw new Error('the package exports no instrumentation class');
-      const instrumentation = new Class(instrumentationSettings(entry.name, settings));
+      const instrumentation = construct(() => new Class(instrumentationSettings(entry.name, settings)));
       adapt(entry.name, instrumentation);
       register(instrumentation);
       return instrumentation;

@@ -4,6 +4,7 @@
  */
 import type { DistributionConfig } from '../config/config';
 import { DEFAULT_DISABLED_INSTRUMENTATIONS } from './settings';
+import { withFileOptions } from './file-options';
 
 /** Ours, each going with an upstream instrumentation: on when it is on, unless disabled by name. */
 export const COMPANIONS: Readonly<Record<string, string>> = { 'mysql2-pool-metrics': 'mysql2' };
@@ -19,10 +20,11 @@ export const COMPANIONS: Readonly<Record<string, string>> = { 'mysql2-pool-metri
 const LAYER_SPANS_ONLY = ['router'];
 
 export function selectInstrumentations(available: readonly string[], settings: DistributionConfig['instrumentations']): { selected: string[]; unknown: string[] } {
-  const named = [...(settings.enabled ?? []), ...settings.disabled];
+  const named = [...(settings.enabled ?? []), ...settings.disabled, ...settings.alsoEnabled, ...Object.keys(settings.options)];
   const unknown = named.filter((name) => !available.includes(name));
   const chosen = (name: string): boolean => {
     if (settings.disabled.includes(name)) return false;
+    if (settings.alsoEnabled.includes(name)) return true;
     const leader = COMPANIONS[name];
     if (leader !== undefined) return available.includes(leader) && chosen(leader);
     if (settings.enabled !== undefined) return settings.enabled.includes(name);
@@ -38,8 +40,13 @@ const EXPRESS_IGNORED_LAYERS: Record<DistributionConfig['instrumentations']['exp
   all: [],
 };
 
-/** Settings that differ from each instrumentation's own defaults, and why. */
+/** Each instrumentation's constructor options: ours, then a configuration file's over them. */
 export function instrumentationSettings(name: string, settings: DistributionConfig['instrumentations']): Record<string, unknown> {
+  return withFileOptions(name, ourSettings(name, settings), settings.options[name]);
+}
+
+/** Settings that differ from each instrumentation's own defaults, and why. */
+function ourSettings(name: string, settings: DistributionConfig['instrumentations']): Record<string, unknown> {
   const captureHeaders = settings.captureHeaders;
   switch (name) {
     case 'express':

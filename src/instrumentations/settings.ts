@@ -21,6 +21,10 @@ export interface InstrumentationSettings {
   disabled: string[];
   expressSpans: (typeof EXPRESS_SPANS.allowed)[number];
   captureHeaders: string[];
+  /** Constructor options by short name, from a configuration file's `instrumentation/development.js` (none from the environment). */
+  options: Record<string, Record<string, unknown>>;
+  /** Turned on by a configuration file although off by default. */
+  alsoEnabled: string[];
 }
 
 export function readInstrumentationSettings(read: EnvReader): InstrumentationSettings {
@@ -30,6 +34,8 @@ export function readInstrumentationSettings(read: EnvReader): InstrumentationSet
     disabled: readSetting(read, DISABLED_INSTRUMENTATIONS).map(shortName),
     expressSpans: readSetting(read, EXPRESS_SPANS),
     captureHeaders: readSetting(read, HTTP_CAPTURE_HEADERS).map((h) => h.toLowerCase()),
+    options: {},
+    alsoEnabled: [],
   };
 }
 

@@ -23,8 +23,8 @@ export interface SdkLine {
   /** Runs the named detectors; asynchronous attributes settle in the background. */
   detectResources(detectorNames: readonly string[]): Resource;
   mergeResources(base: Resource, override: Resource): Resource;
-  createTracerProvider(options: { resource: Resource; sampler: Sampler; spanProcessors: SpanProcessor[]; spanLimits: { attributeValueLengthLimit: number } }): SdkTracerProvider;
-  batchSpanProcessor(exporter: SpanExporter, options: { maxQueueSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number }): SpanProcessor;
+  createTracerProvider(options: { resource: Resource; sampler: Sampler; spanProcessors: SpanProcessor[]; spanLimits: { attributeValueLengthLimit: number } & Partial<Record<'attributeCountLimit' | 'eventCountLimit' | 'linkCountLimit' | 'attributePerEventCountLimit' | 'attributePerLinkCountLimit', number>> }): SdkTracerProvider;
+  batchSpanProcessor(exporter: SpanExporter, options: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number }): SpanProcessor;
   consoleSpanExporter(): SpanExporter;
   createMeterProvider(options: { resource: Resource; readers: MetricReader[] }): MeterProvider;
   periodicReader(exporter: PushMetricExporter, intervalMs: number, timeoutMs: number): MetricReader;

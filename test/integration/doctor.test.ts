@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { OtlpReceiver } from '../support/otlp-receiver';
@@ -110,6 +112,28 @@ describe('doctor.js', () => {
     expect(report.instrumentations.active).toContain('http');
     expect(report.instrumentations.off).toEqual(expect.arrayContaining(['fs', 'dns', 'net']));
     expect(report.config.traces.otlp.url).toBe(receiver.grpcUrl);
+  });
+
+  it('with OTEL_CONFIG_FILE: tests the file\'s endpoint, not the environment\'s, and says where each setting came from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-config-'));
+    try {
+      const path = join(dir, 'otel.yaml');
+      writeFileSync(path, `file_format: "1.1"\nresource:\n  attributes:\n    - name: service.name\n      value: \${DOCTOR_SERVICE:-doctor-file}\ntracer_provider:\n  processors:\n    - batch:\n        exporter:\n          otlp_grpc:\n            endpoint: ${receiver.grpcUrl}\n`);
+      receiver.clear();
+      const env = operatorEnv(stagedEntry(), `http://127.0.0.1:${refusedPort}`, { OTEL_CONFIG_FILE: path, CUSTOM_OTEL_SLOW_THRESHOLD_MS: '50' });
+      const result = await runDoctor(env);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain(`OTLP endpoint ${receiver.grpcUrl} (grpc) accepted a test span`);
+      expect(result.stdout).toMatch(new RegExp(`settings from the file ${path.replace(/[.]/g, '\\.')}: .*OTEL_EXPORTER_OTLP_ENDPOINT.*; from the environment: OTEL_CONFIG_FILE, CUSTOM_OTEL_SLOW_THRESHOLD_MS; the other \\d+ settings at their defaults`));
+      expect(receiver.spans.map((s) => s.resource['service.name'])).toEqual(['doctor-file']);
+
+      writeFileSync(path, 'file_format: "1.1"\ntracer_provider:\n  sampler:\n    sometimes:\n');
+      const invalid = await runDoctor(env);
+      expect(invalid.code).toBe(1);
+      expect(invalid.stdout).toContain(`FAIL  OTEL_CONFIG_FILE=${JSON.stringify(path)} is invalid at tracer_provider.sampler.sometimes: unknown or unsupported kind`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown option with exit 2', async () => {

@@ -22,7 +22,7 @@ describe('parseConfig defaults', () => {
       resourceAttributes: {},
       resourceDetectors: ['env', 'host', 'os', 'process', 'container'],
       propagators: ['tracecontext', 'baggage'],
-      traces: { exporter: 'otlp', otlp: DEFAULT_OTLP, attributeValueLengthLimit: 65_536, exportMaxBytes: 3_145_728 },
+      traces: { exporter: 'otlp', otlp: DEFAULT_OTLP, attributeValueLengthLimit: 65_536, exportMaxBytes: 3_145_728, batch: { scheduleDelayMs: 1000, maxQueueSize: 2048, maxExportBatchSize: 512 }, countLimits: { attributeCountLimit: 128, eventCountLimit: 128, linkCountLimit: 128, attributePerEventCountLimit: 128, attributePerLinkCountLimit: 128 } },
       metrics: {
         exporters: ['otlp'],
         otlp: DEFAULT_OTLP,
@@ -34,7 +34,7 @@ describe('parseConfig defaults', () => {
       logs: { exporter: 'otlp', otlp: DEFAULT_OTLP },
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       sampling: { healthPaths: ['/health', '/healthz', '/ready', '/readyz', '/live', '/livez', '/ping'], rules: [], maxTracesPerSecond: 0 },
-      instrumentations: { enabled: undefined, disabled: [], expressSpans: 'none', captureHeaders: [] },
+      instrumentations: { enabled: undefined, disabled: [], expressSpans: 'none', captureHeaders: [], options: {}, alsoEnabled: [] },
       processor: {
         slowThresholdMs: 100,
         spanAttributes: {},

@@ -17,10 +17,34 @@ const facts = (overrides: Partial<DoctorFacts> = {}, env: Record<string, string>
 const statuses = (report: ReturnType<typeof diagnose>) => report.checks.map((c) => `${c.status} ${c.topic}`);
 
 describe('diagnose', () => {
+  it('says where each setting came from: environment or default, or the file with OTEL_CONFIG_FILE', () => {
+    const fromEnv = diagnose(facts());
+    expect(fromEnv.provenance).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'environment', OTEL_SERVICE_NAME: 'environment', OTEL_TRACES_SAMPLER: 'default' });
+    expect(renderReport(fromEnv)).toMatch(/settings from the environment: OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT; the other \d+ settings at their defaults/);
+
+    const file = 'file_format: "1.1"\ntracer_provider:\n  sampler:\n    always_on:\n  processors:\n    - batch:\n        exporter:\n          otlp_grpc:\n            endpoint: http://file-collector:4317\n';
+    const fromFile = diagnose(facts({ readFile: () => file }, { OTEL_CONFIG_FILE: '/etc/otel.yaml', CUSTOM_OTEL_DEBUG_SPANS: 'true' }));
+    expect(fromFile.ok).toBe(true);
+    expect(fromFile.configFile).toEqual({ path: '/etc/otel.yaml', format: '1.1' });
+    expect(fromFile.provenance).toMatchObject({ OTEL_TRACES_SAMPLER: 'file', OTEL_EXPORTER_OTLP_ENDPOINT: 'file', OTEL_SERVICE_NAME: 'default', CUSTOM_OTEL_DEBUG_SPANS: 'environment', OTEL_CONFIG_FILE: 'environment' });
+    const text = renderReport(fromFile);
+    // Sections the file leaves out are set too: to the schema's no-op (no detectors, no propagator, nothing exported).
+    expect(text).toMatch(
+      /settings from the file \/etc\/otel\.yaml: OTEL_NODE_RESOURCE_DETECTORS, OTEL_PROPAGATORS, OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_TRACES_SAMPLER; from the environment: OTEL_CONFIG_FILE, CUSTOM_OTEL_DEBUG_SPANS; the other \d+ settings at their defaults/,
+    );
+    expect(text).toContain('OTLP endpoint http://file-collector:4317 (grpc) accepted a test span');
+  });
+
+  it('fails with the one line of the entry when the configuration file cannot be used', () => {
+    const report = diagnose(facts({ readFile: () => 'file_format: "2.0"\n', probe: undefined }, { OTEL_CONFIG_FILE: '/etc/otel.yaml' }));
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toBe('OTEL_CONFIG_FILE="/etc/otel.yaml" is invalid at file_format: version 2.0 is not supported (this distribution reads 1.0 to 1.1); another major version may change what any field means; telemetry is off, the app runs uninstrumented');
+  });
+
   it('says telemetry flows when every check passes, and lists the active instrumentations', () => {
     const report = diagnose(facts());
     expect(report.ok).toBe(true);
-    expect(statuses(report)).toEqual(['ok node', 'ok node_options', 'ok start', 'info config', 'info instrumentations', 'ok endpoint']);
+    expect(statuses(report)).toEqual(['ok node', 'ok node_options', 'ok start', 'info config', 'info config', 'info instrumentations', 'ok endpoint']);
     expect(report.instrumentations).toEqual({ active: ['express', 'http', 'mysql2'], off: ['fs'] });
     expect(report.serviceName).toBe('shop');
     const text = renderReport(report);

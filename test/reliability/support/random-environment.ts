@@ -9,6 +9,7 @@ import { SeededRandom } from './seeded-random';
 import { ALL_SETTINGS } from '../../../src/config/all-settings';
 import { variablesOf, type Setting } from '../../../src/config/setting';
 import { METRICS_EXPORTER, METRICS_FILE, PROMETHEUS_PORT } from '../../../src/metrics/settings';
+import { CONFIG_FILE } from '../../../src/config/config-file-setting';
 
 export type Validity = 'valid' | 'invalid';
 type Draw = (rng: SeededRandom) => string;
@@ -181,6 +182,7 @@ const OVERRIDES: Record<string, (name: string) => VariableSpec> = {
 /** Rows left out, and why. */
 export const NOT_DRAWN: Record<string, string> = {
   [METRICS_FILE.name]: 'it makes the app write a file',
+  [CONFIG_FILE.name]: 'a configuration file replaces the whole environment (tested in test/unit/config-file.test.ts and test/matrix/config-file.test.ts)',
   ...Object.fromEntries(ALL_SETTINGS.filter((row) => row.readBy === 'exporter').map((row) => [row.name, 'read by the SDK\'s OTLP exporters when they connect, not checked at start'])),
 };
 

@@ -7,7 +7,7 @@ import type { DistributionConfig } from '../../../src/config/config';
 import type { NumberSetting } from '../../../src/config/setting';
 import { OTLP_COMPRESSION, OTLP_PROTOCOL, OTLP_TIMEOUT } from '../../../src/config/otlp-settings';
 import { ESM_HOOK, EXIT_ANSWER_TIMEOUT_MS, LOG_LEVEL, PROPAGATORS, RESOURCE_DETECTORS, SHUTDOWN_TIMEOUT_MS } from '../../../src/settings';
-import { EXPORT_MAX_BYTES, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, TRACES_EXPORTER } from '../../../src/traces/settings';
+import { SPAN_EVENT_COUNT_LIMIT, BSP_MAX_EXPORT_BATCH_SIZE, BSP_MAX_QUEUE_SIZE, BSP_SCHEDULE_DELAY, EXPORT_MAX_BYTES, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, TRACES_EXPORTER } from '../../../src/traces/settings';
 import { LOGS_EXPORTER } from '../../../src/logs/settings';
 import { METRIC_EXPORT_INTERVAL, METRIC_EXPORT_TIMEOUT, METRICS_EXPORTER, METRICS_FILE_MAX_BYTES, PROMETHEUS_PORT } from '../../../src/metrics/settings';
 import { MAX_TRACES_PER_SECOND, TRACES_SAMPLER, TRACES_SAMPLER_ARG } from '../../../src/sampler/settings';
@@ -40,7 +40,11 @@ export function configProblems(config: DistributionConfig): string[] {
   check(listFrom(config.propagators, PROPAGATORS.allowed) && config.propagators.length > 0, 'propagators', config.propagators);
 
   check(TRACES_EXPORTER.allowed.includes(config.traces.exporter), 'traces.exporter', config.traces.exporter);
-  check(sameKeys(config.traces, ['exporter', 'otlp', 'attributeValueLengthLimit', 'exportMaxBytes']), 'traces keys', Object.keys(config.traces));
+  check(sameKeys(config.traces, ['exporter', 'otlp', 'attributeValueLengthLimit', 'exportMaxBytes', 'batch', 'countLimits']), 'traces keys', Object.keys(config.traces));
+  check(Object.values(config.traces.countLimits).length === 5 && Object.values(config.traces.countLimits).every((n) => within(n, SPAN_EVENT_COUNT_LIMIT)), 'traces.countLimits', config.traces.countLimits);
+  const batch = config.traces.batch;
+  check(within(batch.scheduleDelayMs, BSP_SCHEDULE_DELAY) && within(batch.maxQueueSize, BSP_MAX_QUEUE_SIZE), 'traces.batch', batch);
+  check(within(batch.maxExportBatchSize, BSP_MAX_EXPORT_BATCH_SIZE) && batch.maxExportBatchSize <= batch.maxQueueSize, 'traces.batch.maxExportBatchSize', batch);
   check(within(config.traces.attributeValueLengthLimit, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT), 'traces.attributeValueLengthLimit', config.traces.attributeValueLengthLimit);
   check(within(config.traces.exportMaxBytes, EXPORT_MAX_BYTES), 'traces.exportMaxBytes', config.traces.exportMaxBytes);
   check(LOGS_EXPORTER.allowed.includes(config.logs.exporter), 'logs.exporter', config.logs.exporter);
@@ -85,6 +89,8 @@ export function configProblems(config: DistributionConfig): string[] {
   check(names(inst.disabled), 'instrumentations.disabled', inst.disabled);
   check(EXPRESS_SPANS.allowed.includes(inst.expressSpans), 'instrumentations.expressSpans', inst.expressSpans);
   check(stringList(inst.captureHeaders) && inst.captureHeaders.every((h) => h === h.toLowerCase()), 'instrumentations.captureHeaders', inst.captureHeaders);
+  // Only a configuration file sets these.
+  check(Object.keys(inst.options).length === 0 && inst.alsoEnabled.length === 0, 'instrumentations.options/alsoEnabled', inst);
 
   const proc = config.processor;
   check(within(proc.slowThresholdMs, SLOW_THRESHOLD_MS), 'processor.slowThresholdMs', proc.slowThresholdMs);
