@@ -10,6 +10,7 @@ import { readLogsSettings, type LogsSettings } from '../logs/settings';
 import { readSamplerSettings, type SamplerSettings } from '../sampler/settings';
 import { readInstrumentationSettings, type InstrumentationSettings } from '../instrumentations/settings';
 import { readProcessorSettings, type ProcessorSettings } from '../processor/settings';
+import { readOpampSettings, type OpampSettings } from '../opamp/settings';
 
 export type { LogLevel } from '../settings';
 export type { SamplerName } from '../sampler/settings';
@@ -22,6 +23,7 @@ export interface DistributionConfig extends DistributionSettings, SamplerSetting
   logs: LogsSettings;
   instrumentations: InstrumentationSettings;
   processor: ProcessorSettings;
+  opamp: OpampSettings;
 }
 
 export interface ParsedConfig {
@@ -40,6 +42,7 @@ export function parseConfig(env: Env): ParsedConfig {
     logs: readLogsSettings(read),
     instrumentations: readInstrumentationSettings(read),
     processor: readProcessorSettings(read),
+    opamp: readOpampSettings(read),
   };
   return { config, warnings: read.warnings };
 }
