@@ -167,7 +167,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         instrumentations: opamp.switches,
         gates: opamp.gates,
       });
-      opampClient = startOpamp({ ...config.opamp, endpoint: config.opamp.endpoint }, resource, controls, instrumentationNames(), diagnostics);
+      opampClient = startOpamp({ ...config.opamp, endpoint: config.opamp.endpoint }, resource, resourceAttributes(config, processName()), controls, instrumentationNames(), diagnostics);
     } catch (error) {
       diagnostics.log('warn', `OpAMP could not start, the app runs without it: ${describeError(error)}`);
     }

@@ -24,7 +24,8 @@ export interface OpampClientOptions {
   endpoint: string;
   heartbeatMs: number;
   tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-  description: AgentToServer['description'];
+  /** Asked for each message: the resource's detectors may settle after the first. */
+  description: () => AgentToServer['description'];
   effectiveConfig: () => Record<string, ConfigFile>;
   /** Applies a remote config; returns undefined when applied, else why it failed. */
   onRemoteConfig: (files: Record<string, ConfigFile>) => string | undefined;
@@ -83,7 +84,7 @@ export class OpampClient {
       sequenceNum: ++this.sequenceNum,
       capabilities:
         CAPABILITIES.reportsStatus | CAPABILITIES.acceptsRemoteConfig | CAPABILITIES.reportsEffectiveConfig | CAPABILITIES.reportsHealth | CAPABILITIES.reportsRemoteConfig | CAPABILITIES.reportsHeartbeat,
-      description: this.options.description,
+      description: this.options.description(),
       health: { healthy: true, startTimeUnixNano: this.startTimeUnixNano, status: 'running', lastError: '' },
       effectiveConfig: this.options.effectiveConfig(),
       remoteConfigStatus: this.remoteStatus,

@@ -24,7 +24,15 @@ export function agentDescription(attributes: Record<string, unknown>, nodeVersio
   };
 }
 
-export function startOpamp(settings: OpampSettings & { endpoint: string }, resource: Resource, controls: LiveControls, instrumentationNames: readonly string[], diagnostics: Diagnostics): OpampClient | undefined {
+export function startOpamp(
+  settings: OpampSettings & { endpoint: string },
+  resource: Resource,
+  /** The configured attributes (service, k8s.*), used while the detectors settle. */
+  configured: Record<string, string>,
+  controls: LiveControls,
+  instrumentationNames: readonly string[],
+  diagnostics: Diagnostics,
+): OpampClient | undefined {
   let tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
   try {
     const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file));
@@ -33,17 +41,11 @@ export function startOpamp(settings: OpampSettings & { endpoint: string }, resou
     diagnostics.log('warn', `OpAMP is off: a TLS file could not be read (${describeError(error)})`);
     return undefined;
   }
-  let attributes: Record<string, unknown> = {};
-  try {
-    attributes = { ...resource.attributes };
-  } catch {
-    // attributes still settling: the description goes without them
-  }
   const client = new OpampClient({
     endpoint: settings.endpoint,
     heartbeatMs: settings.heartbeatSeconds * 1000,
     tls,
-    description: agentDescription(attributes, process.versions.node, buildInfo.sdkLine),
+    description: () => agentDescription({ ...configured, ...settledAttributes(resource) }, process.versions.node, buildInfo.sdkLine),
     effectiveConfig: () => ({ [REMOTE_CONFIG_KEY]: { body: Buffer.from(JSON.stringify(controls.effective())), contentType: 'application/json' } }),
     onRemoteConfig: (files) => {
       const decision = decideRemoteConfig(files, instrumentationNames);
@@ -62,6 +64,35 @@ export function startOpamp(settings: OpampSettings & { endpoint: string }, resou
     },
     tell: (kind, message) => diagnostics.once(`opamp:${kind}`, 'warn', message),
   });
-  client.start();
+  // The first call waits (in the background) for the detectors' attributes, at most a second.
+  const pending = resource as Resource & { asyncAttributesPending?: boolean; waitForAsyncAttributes?: () => Promise<void> };
+  if (pending.asyncAttributesPending && pending.waitForAsyncAttributes) {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, DETECTOR_WAIT_MS);
+      timer.unref();
+    });
+    Promise.race([pending.waitForAsyncAttributes().catch(() => undefined), waited]).then(
+      () => {
+        clearTimeout(timer);
+        client.start();
+      },
+      () => client.start(),
+    );
+  } else {
+    client.start();
+  }
   return client;
+}
+
+const DETECTOR_WAIT_MS = 1000;
+
+/** The resource's attributes, or none while its detectors are still settling (reading them then makes the SDK complain). */
+function settledAttributes(resource: Resource): Record<string, unknown> {
+  try {
+    if ((resource as { asyncAttributesPending?: boolean }).asyncAttributesPending) return {};
+    return { ...resource.attributes };
+  } catch {
+    return {};
+  }
 }

@@ -1,0 +1,215 @@
+/**
+ * OpAMP in a real app under the staged tree: against @elastic/mockopampserver
+ * (remote config applied live, refused keys, its bad modes), with the server
+ * down, and against a hostile server. Heartbeat 1 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockOpAMPServer } from '@elastic/mockopampserver';
+import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { get, operatorEnv, startApp, type AppProcess } from '../support/app-process';
+import { stagedEntry } from '../support/staged-tree';
+import { HostileOpampServer } from '../support/hostile-opamp-server';
+
+const FIXTURE = join(__dirname, '../fixtures/express-app');
+const APPLIED = 1;
+const FAILED = 3;
+
+interface NotedRequest {
+  a2s?: {
+    agentDescription?: { identifyingAttributes: KeyValue[]; nonIdentifyingAttributes: KeyValue[] };
+    remoteConfigStatus?: { lastRemoteConfigHash: Uint8Array; status: number; errorMessage: string };
+    effectiveConfig?: { configMap?: { configMap: Record<string, { body: Uint8Array }> } };
+    health?: { healthy: boolean };
+  };
+}
+type KeyValue = { key: string; value?: { value: { case: string; value: unknown } } };
+
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await OtlpReceiver.start();
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+const serverSpans = (spans: ReceivedSpan[], route: string) => spans.filter((s) => s.kind === 'SERVER' && s.attributes['http.route'] === route);
+
+function appEnv(endpoint: string): Record<string, string> {
+  return operatorEnv(stagedEntry(), receiver.grpcUrl, {
+    OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+    OTEL_METRICS_EXPORTER: 'none',
+    CUSTOM_OTEL_OPAMP_ENDPOINT: endpoint,
+    CUSTOM_OTEL_OPAMP_HEARTBEAT_SECONDS: '1',
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('OpAMP against the mock server', () => {
+  let server: MockOpAMPServer;
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    server = new MockOpAMPServer({ hostname: '127.0.0.1', port: 0, testMode: true, logLevel: 'error' });
+    await server.start();
+    receiver.clear();
+    app = await startApp(join(FIXTURE, 'server.cjs'), appEnv(server.endpoint), { cwd: FIXTURE });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await server?.close();
+  });
+
+  const requests = () => server.testGetRequests() as NotedRequest[];
+  /** The status the agent reported for this config, once it reported one. */
+  const statusFor = (config: Record<string, unknown>) => {
+    server.setAgentConfigMap({ configMap: { 'custom-otel': { body: Buffer.from(JSON.stringify(config)), contentType: 'application/json' } } });
+    const hash = Buffer.from((server as unknown as { _agentConfigMapHash: Uint8Array })._agentConfigMapHash);
+    return waitFor(`a remote config status for ${JSON.stringify(config)}`, () =>
+      requests()
+        .map((r) => r.a2s?.remoteConfigStatus)
+        .find((s) => s !== undefined && Buffer.from(s.lastRemoteConfigHash).equals(hash) && s.status !== 0),
+    );
+  };
+  const lastEffective = () => {
+    const last = [...requests()].reverse().find((r) => r.a2s?.effectiveConfig);
+    return JSON.parse(Buffer.from(last!.a2s!.effectiveConfig!.configMap!.configMap['custom-otel']!.body).toString()) as Record<string, unknown>;
+  };
+
+  it('identifies the app: service, versions, runtime, pod and node', async () => {
+    const described = await waitFor('an agent description', () => requests().find((r) => r.a2s?.agentDescription)?.a2s);
+    const flat = (list: KeyValue[]) => Object.fromEntries(list.map((kv) => [kv.key, kv.value?.value.value]));
+    expect(flat(described.agentDescription!.identifyingAttributes)).toMatchObject({ 'service.name': 'fixture-app', 'service.namespace': 'demo', 'service.version': '1.2.3' });
+    expect(flat(described.agentDescription!.nonIdentifyingAttributes)).toMatchObject({
+      'telemetry.distro.name': 'custom-otel-nodejs',
+      'telemetry.sdk.language': 'nodejs',
+      'process.runtime.version': process.versions.node,
+      'k8s.pod.name': 'fixture-app-5d8f-abcde',
+      'k8s.node.name': 'node-1',
+    });
+    expect(described.health?.healthy).toBe(true);
+    expect(lastEffective()).toMatchObject({ sampling_rate: 1, send_traces: true });
+    expect(app.stderr()).not.toContain('] error:');
+  });
+
+  it('sampling_rate 0 stops new root spans, 1 brings them back, and the server sees APPLIED', async () => {
+    expect((await get(app.port, '/slow?ms=1')).status).toBe(200);
+    await receiver.waitForSpans((all) => serverSpans(all, '/slow').length > 0, 15_000, 'a span before any remote config');
+
+    expect((await statusFor({ sampling_rate: 0 })).status).toBe(APPLIED);
+    expect(lastEffective()).toMatchObject({ sampling_rate: 0 });
+    receiver.clear();
+    for (let i = 0; i < 5; i++) expect((await get(app.port, '/hello')).status).toBe(200);
+
+    expect((await statusFor({ sampling_rate: '1' })).status).toBe(APPLIED);
+    expect((await get(app.port, '/error')).status).toBe(500);
+    // Spans leave in the order they end: once /error's arrived, a /hello span would have too.
+    const spans = await receiver.waitForSpans((all) => serverSpans(all, '/error').length > 0, 15_000, 'the /error span after sampling_rate 1');
+    expect(serverSpans(spans, '/hello')).toEqual([]);
+    expect(serverSpans(spans, '/error')[0]!.traceState).toBe('ot=th:0');
+  });
+
+  it('a key remote config may not set gives FAILED and changes nothing', async () => {
+    const status = await statusFor({ sampling_rate: 0, otel_exporter_otlp_endpoint: 'http://127.0.0.1:1' });
+    expect(status.status).toBe(FAILED);
+    expect(status.errorMessage).toContain('otel_exporter_otlp_endpoint');
+    receiver.clear();
+    expect((await get(app.port, '/hello')).status).toBe(200);
+    await receiver.waitForSpans((all) => serverSpans(all, '/hello').length > 0, 15_000, 'a /hello span: the refused config left sampling at 1');
+    expect(lastEffective()).toMatchObject({ sampling_rate: 1 });
+    expect(app.stderr()).toContain('OpAMP remote config refused');
+  });
+});
+
+describe('OpAMP server down or hostile: the app serves', () => {
+  it('with nothing listening at the endpoint, the app starts and serves, telling it once', async () => {
+    const port = await freePort();
+    receiver.clear();
+    const app = await startApp(join(FIXTURE, 'server.cjs'), appEnv(`http://127.0.0.1:${port}/v1/opamp`), { cwd: FIXTURE });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect((await get(app.port, '/hello')).status).toBe(200);
+      await receiver.waitForSpans((all) => serverSpans(all, '/hello').length > 0, 15_000, 'a /hello span with the OpAMP server down');
+      expect(app.stderr().match(/OpAMP server/g)).toHaveLength(1);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('answers that are malformed, oversized, endless or missing: the app serves, one line each', async () => {
+    const hostile = await HostileOpampServer.start();
+    receiver.clear();
+    const app = await startApp(join(FIXTURE, 'server.cjs'), appEnv(hostile.endpoint), { cwd: FIXTURE });
+    try {
+      await waitFor('the hostile server to try each bad answer', () => (hostile.served.length >= 4 ? true : undefined), 40_000);
+      expect((await get(app.port, '/hello')).status).toBe(200);
+      await receiver.waitForSpans((all) => serverSpans(all, '/hello').length > 0, 15_000, 'a /hello span next to a hostile OpAMP server');
+      const lines = app.stderr().split('\n').filter((line) => line.includes('OpAMP'));
+      expect(lines.some((line) => line.includes('malformed'))).toBe(true);
+      expect(lines.some((line) => /bytes/.test(line))).toBe(true);
+      expect(new Set(lines).size).toBe(lines.length);
+    } finally {
+      await app.stop();
+      await hostile.close();
+    }
+  });
+
+  it("the mock server's bad modes (error answers) leave the app serving", async () => {
+    for (const badMode of ['server_error_response_unknown', 'server_error_response_unavailable']) {
+      const server = new MockOpAMPServer({ hostname: '127.0.0.1', port: 0, testMode: true, logLevel: 'error', badMode });
+      await server.start();
+      const app = await startApp(join(FIXTURE, 'server.cjs'), appEnv(server.endpoint), { cwd: FIXTURE });
+      try {
+        await waitFor('a call to the server', () => (server.testGetRequests().length > 0 ? true : undefined));
+        expect((await get(app.port, '/hello')).status).toBe(200);
+        await waitFor('the error answer told', () => (app.stderr().includes('answered an error') ? true : undefined));
+      } finally {
+        await app.stop();
+        await server.close();
+      }
+    }
+  });
+
+  it('never keeps a process alive: a script that is done exits while its OpAMP call is still unanswered', async () => {
+    const hostile = await HostileOpampServer.start();
+    hostile.served.push('garbage', 'oversized', 'endless'); // the next answer is silence
+    const dir = mkdtempSync(join(tmpdir(), 'opamp-exit-'));
+    const flag = join(dir, 'called');
+    // The script is done once the OpAMP call is open (the test creates the flag then).
+    writeFileSync(join(dir, 'done.cjs'), `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(flag)})) { clearInterval(t); console.log('LISTENING 0'); } }, 20);\n`);
+    const starting = startApp(join(dir, 'done.cjs'), appEnv(hostile.endpoint), { timeoutMs: 30_000 });
+    await waitFor('the OpAMP call', () => (hostile.served.includes('silent') ? true : undefined));
+    writeFileSync(flag, '');
+    const app = await starting;
+    try {
+      const exit = await app.exited;
+      expect(exit.code).toBe(0);
+      expect(hostile.served).toContain('silent');
+      // Had the call held the process, it would have lived until the call's deadline and said so.
+      expect(app.stderr()).not.toContain('no complete answer');
+    } finally {
+      await app.stop();
+      await hostile.close();
+    }
+  });
+});
