@@ -13,21 +13,9 @@ import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp, type AppProcess } from '../support/app-process';
 import { stagedEntry } from '../support/staged-tree';
 import { HostileOpampServer } from '../support/hostile-opamp-server';
+import { APPLIED, FAILED, flatAttributes, lastEffectiveConfig, notedRequests, offerConfig, waitFor } from '../support/opamp-agent-status';
 
 const FIXTURE = join(__dirname, '../fixtures/express-app');
-const APPLIED = 1;
-const FAILED = 3;
-
-interface NotedRequest {
-  a2s?: {
-    agentDescription?: { identifyingAttributes: KeyValue[]; nonIdentifyingAttributes: KeyValue[] };
-    remoteConfigStatus?: { lastRemoteConfigHash: Uint8Array; status: number; errorMessage: string };
-    effectiveConfig?: { configMap?: { configMap: Record<string, { body: Uint8Array }> } };
-    health?: { healthy: boolean };
-  };
-}
-type KeyValue = { key: string; value?: { value: { case: string; value: unknown } } };
-
 let receiver: OtlpReceiver;
 beforeAll(async () => {
   receiver = await OtlpReceiver.start();
@@ -45,16 +33,6 @@ function appEnv(endpoint: string): Record<string, string> {
     CUSTOM_OTEL_OPAMP_ENDPOINT: endpoint,
     CUSTOM_OTEL_OPAMP_HEARTBEAT_SECONDS: '1',
   });
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function freePort(): Promise<number> {
@@ -80,27 +58,14 @@ describe('OpAMP against the mock server', () => {
     await server?.close();
   });
 
-  const requests = () => server.testGetRequests() as NotedRequest[];
-  /** The status the agent reported for this config, once it reported one. */
-  const statusFor = (config: Record<string, unknown>) => {
-    server.setAgentConfigMap({ configMap: { 'custom-otel': { body: Buffer.from(JSON.stringify(config)), contentType: 'application/json' } } });
-    const hash = Buffer.from((server as unknown as { _agentConfigMapHash: Uint8Array })._agentConfigMapHash);
-    return waitFor(`a remote config status for ${JSON.stringify(config)}`, () =>
-      requests()
-        .map((r) => r.a2s?.remoteConfigStatus)
-        .find((s) => s !== undefined && Buffer.from(s.lastRemoteConfigHash).equals(hash) && s.status !== 0),
-    );
-  };
-  const lastEffective = () => {
-    const last = [...requests()].reverse().find((r) => r.a2s?.effectiveConfig);
-    return JSON.parse(Buffer.from(last!.a2s!.effectiveConfig!.configMap!.configMap['custom-otel']!.body).toString()) as Record<string, unknown>;
-  };
+  const requests = () => notedRequests(server);
+  const statusFor = (config: Record<string, unknown>) => offerConfig(server, config);
+  const lastEffective = () => lastEffectiveConfig(server);
 
   it('identifies the app: service, versions, runtime, pod and node', async () => {
     const described = await waitFor('an agent description', () => requests().find((r) => r.a2s?.agentDescription)?.a2s);
-    const flat = (list: KeyValue[]) => Object.fromEntries(list.map((kv) => [kv.key, kv.value?.value.value]));
-    expect(flat(described.agentDescription!.identifyingAttributes)).toMatchObject({ 'service.name': 'fixture-app', 'service.namespace': 'demo', 'service.version': '1.2.3' });
-    expect(flat(described.agentDescription!.nonIdentifyingAttributes)).toMatchObject({
+    expect(flatAttributes(described.agentDescription!.identifyingAttributes)).toMatchObject({ 'service.name': 'fixture-app', 'service.namespace': 'demo', 'service.version': '1.2.3' });
+    expect(flatAttributes(described.agentDescription!.nonIdentifyingAttributes)).toMatchObject({
       'telemetry.distro.name': 'custom-otel-nodejs',
       'telemetry.sdk.language': 'nodejs',
       'process.runtime.version': process.versions.node,
