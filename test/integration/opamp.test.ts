@@ -13,6 +13,7 @@ import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp, type AppProcess } from '../support/app-process';
 import { stagedEntry } from '../support/staged-tree';
 import { HostileOpampServer } from '../support/hostile-opamp-server';
+import { makeTestCertificates } from '../support/test-certificates';
 import { APPLIED, FAILED, flatAttributes, lastEffectiveConfig, notedRequests, offerConfig, waitFor } from '../support/opamp-agent-status';
 
 const FIXTURE = join(__dirname, '../fixtures/express-app');
@@ -175,6 +176,48 @@ describe('OpAMP server down or hostile: the app serves', () => {
     } finally {
       await app.stop();
       await hostile.close();
+    }
+  });
+});
+
+describe('OpAMP over TLS with a client certificate (mutual TLS)', () => {
+  it('with the CA and the client certificate, the agent reaches the server and applies its config; without them it is refused and the app serves', async () => {
+    const certs = makeTestCertificates();
+    const server = new MockOpAMPServer({
+      hostname: '127.0.0.1',
+      port: 0,
+      testMode: true,
+      logLevel: 'error',
+      ca: certs.read(certs.caFile),
+      cert: certs.read(certs.serverCertFile),
+      key: certs.read(certs.serverKeyFile),
+      requestCert: true,
+    });
+    await server.start();
+    expect(server.endpoint).toMatch(/^https:/);
+    const withoutClientCert = await startApp(join(FIXTURE, 'server.cjs'), { ...appEnv(server.endpoint), CUSTOM_OTEL_OPAMP_CERTIFICATE: certs.caFile }, { cwd: FIXTURE });
+    let app: AppProcess | undefined;
+    try {
+      await waitFor('the refused handshake told', () => (/OpAMP server https:/.test(withoutClientCert.stderr()) ? true : undefined));
+      expect((await get(withoutClientCert.port, '/hello')).status).toBe(200);
+      expect(notedRequests(server)).toEqual([]);
+
+      app = await startApp(
+        join(FIXTURE, 'server.cjs'),
+        {
+          ...appEnv(server.endpoint),
+          CUSTOM_OTEL_OPAMP_CERTIFICATE: certs.caFile,
+          CUSTOM_OTEL_OPAMP_CLIENT_CERTIFICATE: certs.clientCertFile,
+          CUSTOM_OTEL_OPAMP_CLIENT_KEY: certs.clientKeyFile,
+        },
+        { cwd: FIXTURE },
+      );
+      expect((await offerConfig(server, { logging_level: 'warn' })).status).toBe(APPLIED);
+      expect(lastEffectiveConfig(server)).toMatchObject({ logging_level: 'warn' });
+    } finally {
+      await withoutClientCert.stop();
+      await app?.stop();
+      await server.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 // The part of @elastic/mockopampserver's API the tests use (the package ships no types).
 declare module '@elastic/mockopampserver' {
   export class MockOpAMPServer {
-    constructor(options: { hostname?: string; port?: number; logLevel?: string; testMode?: boolean; badMode?: string });
+    constructor(options: { hostname?: string; port?: number; logLevel?: string; testMode?: boolean; badMode?: string; ca?: Buffer; cert?: Buffer; key?: Buffer; requestCert?: boolean });
     readonly endpoint: string;
     start(): Promise<void>;
     close(): Promise<void>;
