@@ -95,6 +95,19 @@ describe('OpAMP against the mock server', () => {
     expect(serverSpans(spans, '/error')[0]!.traceState).toBe('ot=th:0');
   });
 
+  it('send_traces false drops spans, deactivate_instrumentations unpatches http and express; leaving them out restores both', async () => {
+    for (const config of [{ send_traces: 'false' }, { deactivate_instrumentations: 'http,express' }]) {
+      expect((await statusFor(config)).status).toBe(APPLIED);
+      receiver.clear();
+      for (let i = 0; i < 3; i++) expect((await get(app.port, '/hello')).status).toBe(200);
+      expect((await statusFor({})).status).toBe(APPLIED);
+      expect((await get(app.port, '/error')).status).toBe(500);
+      const spans = await receiver.waitForSpans((all) => serverSpans(all, '/error').length > 0, 15_000, `the /error span after ${JSON.stringify(config)} was withdrawn`);
+      expect(serverSpans(spans, '/hello'), JSON.stringify(config)).toEqual([]);
+    }
+    expect(lastEffective()).toMatchObject({ send_traces: true, deactivate_instrumentations: '' });
+  });
+
   it('a key remote config may not set gives FAILED and changes nothing', async () => {
     const status = await statusFor({ sampling_rate: 0, otel_exporter_otlp_endpoint: 'http://127.0.0.1:1' });
     expect(status.status).toBe(FAILED);

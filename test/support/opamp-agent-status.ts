@@ -32,10 +32,13 @@ export const notedRequests = (server: MockOpAMPServer) => server.testGetRequests
 
 /** Offers `config` under `custom-otel` and waits for the agent's status for it (APPLIED or FAILED). */
 export function offerConfig(server: MockOpAMPServer, config: Record<string, unknown>) {
+  // Only what the agent says after this offer: the same config offered again has the same hash as before.
+  const before = notedRequests(server).length;
   server.setAgentConfigMap({ configMap: { 'custom-otel': { body: Buffer.from(JSON.stringify(config)), contentType: 'application/json' } } });
   const hash = Buffer.from((server as unknown as { _agentConfigMapHash: Uint8Array })._agentConfigMapHash);
   return waitFor(`the agent's status for the remote config ${JSON.stringify(config)}`, () =>
     notedRequests(server)
+      .slice(before)
       .map((r) => r.a2s?.remoteConfigStatus)
       .find((s) => s !== undefined && Buffer.from(s.lastRemoteConfigHash).equals(hash) && s.status !== 0),
   );
