@@ -69,6 +69,17 @@ function serviceName(config: DistributionConfig): string {
   return resourceAttributes(config, processName())['service.name']!;
 }
 
+/** What OpAMP reports of the start-up configuration besides the live settings. */
+function startupFacts(config: DistributionConfig): Record<string, unknown> {
+  return {
+    sampler: config.sampler.name,
+    traces_exporter: config.traces.exporter === 'otlp' ? `otlp ${config.traces.otlp.protocol}` : config.traces.exporter,
+    metrics_exporters: config.metrics.exporters.join(','),
+    logs_exporter: config.logs.exporter,
+    heartbeat_seconds: config.opamp.heartbeatSeconds,
+  };
+}
+
 export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLine): void {
   const { config, warnings } = parseConfig(env);
   diagnostics.setLevel(config.logLevel);
@@ -167,7 +178,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         instrumentations: opamp.switches,
         gates: opamp.gates,
       });
-      opampClient = startOpamp({ ...config.opamp, endpoint: config.opamp.endpoint }, resource, resourceAttributes(config, processName()), controls, instrumentationNames(), diagnostics);
+      opampClient = startOpamp({ ...config.opamp, endpoint: config.opamp.endpoint }, resource, resourceAttributes(config, processName()), controls, startupFacts(config), instrumentationNames(), diagnostics);
     } catch (error) {
       diagnostics.log('warn', `OpAMP could not start, the app runs without it: ${describeError(error)}`);
     }

@@ -30,6 +30,8 @@ export function startOpamp(
   /** The configured attributes (service, k8s.*), used while the detectors settle. */
   configured: Record<string, string>,
   controls: LiveControls,
+  /** Start-up facts reported next to the live settings (never endpoints or headers: they may hold credentials). */
+  startupFacts: Record<string, unknown>,
   instrumentationNames: readonly string[],
   diagnostics: Diagnostics,
 ): OpampClient | undefined {
@@ -46,7 +48,7 @@ export function startOpamp(
     heartbeatMs: settings.heartbeatSeconds * 1000,
     tls,
     description: () => agentDescription({ ...configured, ...settledAttributes(resource) }, process.versions.node, buildInfo.sdkLine),
-    effectiveConfig: () => ({ [REMOTE_CONFIG_KEY]: { body: Buffer.from(JSON.stringify(controls.effective())), contentType: 'application/json' } }),
+    effectiveConfig: () => ({ [REMOTE_CONFIG_KEY]: { body: Buffer.from(JSON.stringify({ ...startupFacts, ...controls.effective() })), contentType: 'application/json' } }),
     onRemoteConfig: (files) => {
       const decision = decideRemoteConfig(files, instrumentationNames);
       if (!decision.accepted) {

@@ -74,7 +74,8 @@ describe('OpAMP against the mock server', () => {
       'k8s.node.name': 'node-1',
     });
     expect(described.health?.healthy).toBe(true);
-    expect(lastEffective()).toMatchObject({ sampling_rate: 1, send_traces: true });
+    expect(lastEffective()).toMatchObject({ sampler: 'parentbased_always_on', traces_exporter: 'otlp grpc', heartbeat_seconds: 1, sampling_rate: 1, send_traces: true });
+    expect(JSON.stringify(lastEffective())).not.toContain('127.0.0.1');
     expect(app.stderr()).not.toContain('] error:');
   });
 
