@@ -110,14 +110,37 @@ export class OpampClient {
         this.schedule(this.options.heartbeatMs);
         return;
       }
-      this.schedule(this.handle(outcome.answer));
+      let next = this.options.heartbeatMs;
+      try {
+        next = this.handle(outcome.answer);
+      } catch (error) {
+        // Runs in a socket's event handler: nothing may escape into the app.
+        this.options.tell('handle', `OpAMP: an answer could not be handled (${(error as Error).message}); the app is unaffected`);
+      }
+      this.schedule(next);
     };
     const deadline = setTimeout(() => {
+      const open = this.inFlight;
       finish({ kind: 'deadline', problem: `no complete answer within ${CALL_DEADLINE_MS} ms` });
-      request.destroy();
+      open?.destroy();
     }, CALL_DEADLINE_MS);
     deadline.unref();
-    const request = context.with(suppressTracing(context.active()), () =>
+    let request: ClientRequest;
+    try {
+      // TLS material that is not what it says (a certificate as the key) throws here, synchronously.
+      request = this.newRequest(body, finish);
+    } catch (error) {
+      finish({ kind: 'request', problem: `the request could not be made (${(error as Error).message})` });
+      return;
+    }
+    this.inFlight = request;
+    request.on('socket', (socket) => socket.unref());
+    request.on('error', (error) => finish({ kind: 'network', problem: error.message }));
+    request.end(body);
+  }
+
+  private newRequest(body: Buffer, finish: (outcome: { answer: Buffer } | { problem: string; kind: string }) => void): ClientRequest {
+    const request: ClientRequest = context.with(suppressTracing(context.active()), () =>
       this.request(
         this.url,
         {
@@ -157,10 +180,7 @@ export class OpampClient {
         },
       ),
     );
-    this.inFlight = request;
-    request.on('socket', (socket) => socket.unref());
-    request.on('error', (error) => finish({ kind: 'network', problem: error.message }));
-    request.end(body);
+    return request;
   }
 
   /** Reads an answer; returns when to call next. */

@@ -235,3 +235,23 @@ describe('OpAMP over TLS with a client certificate (mutual TLS)', () => {
     }
   });
 });
+
+describe('OpAMP with TLS files that are not what they say', () => {
+  it('a client key that is not a key: the app serves, one line, no crash', async () => {
+    const certs = makeTestCertificates();
+    const hostile = await HostileOpampServer.start();
+    const app = await startApp(
+      join(FIXTURE, 'server.cjs'),
+      { ...appEnv(`https://127.0.0.1:${hostile.port}/v1/opamp`), CUSTOM_OTEL_OPAMP_CLIENT_CERTIFICATE: certs.clientCertFile, CUSTOM_OTEL_OPAMP_CLIENT_KEY: certs.caFile },
+      { cwd: FIXTURE },
+    );
+    try {
+      await waitFor('the bad key told', () => (/OpAMP server https:.*the request could not be made/.test(app.stderr()) ? true : undefined));
+      expect((await get(app.port, '/hello')).status).toBe(200);
+      expect(app.child.exitCode).toBeNull();
+    } finally {
+      await app.stop();
+      await hostile.close();
+    }
+  });
+});
