@@ -35,6 +35,11 @@ import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
 import { collectorAnswers } from './collector-probe';
+import { gatedExporter, gatedSpanProcessor, openGates } from './opamp/signal-gates';
+import { InstrumentationSwitches } from './opamp/instrumentation-switches';
+import { LiveControls } from './opamp/live-controls';
+import { startOpamp } from './opamp/start';
+import { instrumentationNames } from './instrumentations/load';
 
 // For doctor.js, which loads the core without starting it.
 export { exportTestSpan } from './doctor/export-probe';
@@ -66,6 +71,17 @@ function serviceName(config: DistributionConfig): string {
   return resourceAttributes(config, processName())['service.name']!;
 }
 
+/** What OpAMP reports of the start-up configuration besides the live settings. */
+function startupFacts(config: DistributionConfig): Record<string, unknown> {
+  return {
+    sampler: config.sampler.name,
+    traces_exporter: config.traces.exporter === 'otlp' ? `otlp ${config.traces.otlp.protocol}` : config.traces.exporter,
+    metrics_exporters: config.metrics.exporters.join(','),
+    logs_exporter: config.logs.exporter,
+    heartbeat_seconds: config.opamp.heartbeatSeconds,
+  };
+}
+
 export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLine): void {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
@@ -85,11 +101,15 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = withSdkEnv(config.sdkEnv, () => buildResource(config, sdk));
+  // OpAMP's remote config gates the signals and switches instrumentations; nothing of it exists when it is off.
+  const opamp = config.opamp.endpoint === undefined ? undefined : { gates: openGates(), switches: new InstrumentationSwitches() };
   context.setGlobalContextManager(new HttpAwareContextManager().enable());
   propagation.setGlobalPropagator(createPropagator(config.propagators, sdk.jaegerPropagator, (message) => diagnostics.log('warn', message)));
 
   let meterProvider: MeterProvider | undefined;
-  const readers = withSdkEnv(config.sdkEnv, () => createMetricReaders(config.metrics, sdk, diagnostics));
+  const readers = withSdkEnv(config.sdkEnv, () =>
+    createMetricReaders(config.metrics, sdk, diagnostics, opamp && ((exporter) => gatedExporter(exporter, opamp.gates.metrics))),
+  );
   if (readers.length > 0) {
     meterProvider = withSdkEnv(config.sdkEnv, () => sdk.createMeterProvider({ resource, readers }));
     metrics.setGlobalMeterProvider(meterProvider);
@@ -100,7 +120,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   if (config.processor.debugSpans) observers.push(debugSpanLogger((line) => diagnostics.log('info', `span ${line}`), sdk.parentSpanId));
 
   const exporter = createSpanExporter(config, sdk);
-  const exportProcessor = exporter
+  const batchProcessor = exporter
     ? sdk.batchSpanProcessor(exporter, {
         maxQueueSize: config.traces.batch.maxQueueSize,
         maxExportBatchSize: config.traces.batch.maxExportBatchSize,
@@ -108,6 +128,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         exportTimeoutMillis: config.traces.otlp.timeoutMs,
       })
     : NO_EXPORT;
+  const exportProcessor = opamp ? gatedSpanProcessor(batchProcessor, opamp.gates.traces) : batchProcessor;
   const policy = samplingPolicy(config);
   const tracerProvider = withSdkEnv(config.sdkEnv, () => sdk.createTracerProvider({
     resource,
@@ -119,7 +140,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   }));
   trace.setGlobalTracerProvider(tracerProvider);
 
-  const loggerProvider = withSdkEnv(config.sdkEnv, () => createLoggerProvider(config.logs, resource, sdk));
+  const loggerProvider = withSdkEnv(config.sdkEnv, () =>
+    createLoggerProvider(config.logs, resource, sdk, opamp && ((logExporter) => gatedExporter(logExporter, opamp.gates.logs))),
+  );
   if (loggerProvider) sdk.setGlobalLoggerProvider(loggerProvider);
 
   // ESM imports bypass require(): an ESM app gets the loader hook, and each
@@ -136,12 +159,15 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const instrumentations = loadInstrumentations(
     config.instrumentations,
     activation,
-    (instrumentation) =>
-      registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]),
+    (instrumentation) => {
+      registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider, loggerProvider } as Parameters<typeof registerInstrumentations>[0]);
+      opamp?.switches.registered(instrumentation);
+    },
     diagnostics,
     (name, instrumentation) => {
+      opamp?.switches.remember(name, instrumentation);
       if (name !== 'http') return;
-      const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy));
+      const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy, opamp !== undefined));
       if (notice) diagnostics.log(notice.level, notice.line);
     },
     (build) => withSdkEnv(config.sdkEnv, build),
@@ -157,15 +183,36 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
   }
 
+  let opampClient: { stop(): void } | undefined;
+  if (opamp && config.opamp.endpoint !== undefined) {
+    try {
+      const controls = new LiveControls({
+        policy,
+        logLevel: config.logLevel,
+        setLogLevel: (level) => {
+          diagnostics.setLevel(level);
+          diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true });
+        },
+        instrumentations: opamp.switches,
+        gates: opamp.gates,
+      });
+      opampClient = startOpamp({ ...config.opamp, endpoint: config.opamp.endpoint }, resource, resourceAttributes(config, processName()), controls, startupFacts(config), instrumentationNames(), diagnostics);
+    } catch (error) {
+      diagnostics.log('warn', `OpAMP could not start, the app runs without it: ${describeError(error)}`);
+    }
+  }
+
   const destination = exitDestination(config);
   installShutdownHooks(
     {
       everything: async () => {
+        opampClient?.stop();
         await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
       },
       // One after the other: sending spans may load the exporter, whose
       // require('http') activates an instrumentation that asks for a logger.
       recorded: async () => {
+        opampClient?.stop();
         await tracerProvider.shutdown();
         await loggerProvider?.shutdown();
       },
@@ -183,6 +230,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     `started ${buildInfo.imageName} ${buildInfo.distributionVersion} (node${buildInfo.major} image, SDK ${sdk.name}) for service ${JSON.stringify(serviceName(config))}${loaded.file ? ` from ${loaded.file.path} (file_format ${loaded.file.format})` : ''}: ` +
       `traces ${config.traces.exporter === 'otlp' ? `otlp ${config.traces.otlp.protocol} ${config.traces.otlp.url}` : config.traces.exporter}, ` +
       `metrics ${config.metrics.exporters.join('+') || 'none'}, logs ${config.logs.exporter}, sampler ${config.sampler.name}, ` +
-      `${instrumentations.started.length} instrumentations started and ${instrumentations.deferred.length} waiting for their module, ESM hook ${esm}`,
+      `${instrumentations.started.length} instrumentations started and ${instrumentations.deferred.length} waiting for their module, ESM hook ${esm}` +
+      (opampClient ? `, OpAMP ${config.opamp.endpoint} every ${config.opamp.heartbeatSeconds} s` : ''),
   );
 }

@@ -10,6 +10,7 @@ import { METRICS_SETTINGS } from '../metrics/settings';
 import { SAMPLER_SETTINGS } from '../sampler/settings';
 import { INSTRUMENTATION_SETTINGS } from '../instrumentations/settings';
 import { PROCESSOR_SETTINGS } from '../processor/settings';
+import { OPAMP_SETTINGS } from '../opamp/settings';
 
 export const ALL_SETTINGS: readonly Setting[] = [
   ...CONFIG_FILE_SETTINGS,
@@ -22,4 +23,5 @@ export const ALL_SETTINGS: readonly Setting[] = [
   ...SAMPLER_SETTINGS,
   ...INSTRUMENTATION_SETTINGS,
   ...PROCESSOR_SETTINGS,
+  ...OPAMP_SETTINGS,
 ];

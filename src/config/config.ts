@@ -10,6 +10,7 @@ import { readLogsSettings, type LogsSettings } from '../logs/settings';
 import { readSamplerSettings, type SamplerSettings } from '../sampler/settings';
 import { readInstrumentationSettings, type InstrumentationSettings } from '../instrumentations/settings';
 import { readProcessorSettings, type ProcessorSettings } from '../processor/settings';
+import { readOpampSettings, type OpampSettings } from '../opamp/settings';
 
 export type { LogLevel } from '../settings';
 export type { SamplerName } from '../sampler/settings';
@@ -28,6 +29,7 @@ export interface DistributionConfig extends DistributionSettings, SamplerSetting
    * process's. Undefined: the process's environment is the configuration.
    */
   sdkEnv?: Record<string, string>;
+  opamp: OpampSettings;
 }
 
 export interface ParsedConfig {
@@ -46,6 +48,7 @@ export function parseConfig(env: Env): ParsedConfig {
     logs: readLogsSettings(read),
     instrumentations: readInstrumentationSettings(read),
     processor: readProcessorSettings(read),
+    opamp: readOpampSettings(read),
   };
   return { config, warnings: read.warnings };
 }

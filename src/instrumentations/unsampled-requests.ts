@@ -140,16 +140,18 @@ export function shortPathNotice(outcome: ShortPathOutcome): { level: 'warn' | 'd
  * instrumentation whose internals are not as checked keeps its own full path
  * for every request, which the caller says in one line.
  */
-export function shortenUnsampledRequests(instrumentation: object, policy: SamplingPolicy): ShortPathOutcome {
-  if (!mayTakeShortPath(policy)) return { installed: false, reason: 'not-needed' };
+export function shortenUnsampledRequests(
+  instrumentation: object,
+  policy: SamplingPolicy,
+  /** The policy may change later (OpAMP): install even when no request could take the short path now. */
+  policyMayChange = false,
+): ShortPathOutcome {
+  if (!policyMayChange && !mayTakeShortPath(policy)) return { installed: false, reason: 'not-needed' };
   const problem = httpInternalsProblem(instrumentation);
   if (problem === 'sdk-1.x') return { installed: false, reason: 'sdk-1.x' };
   if (problem !== undefined) return { installed: false, reason: 'shape', problem };
   const http = instrumentation as HttpInstrumentationInternals;
   const upstream = http._incomingRequestFunction;
-  // Whether a request without a parent is recorded is known now; with a
-  // parent, it is known once the parent is extracted.
-  const rootUnsampled = certainlyUnsampled(policy, undefined);
   // The configuration rarely changes: whether it asks for the full path is
   // worked out again only when it does.
   let checkedConfig: Record<string, unknown> | undefined;
@@ -175,7 +177,8 @@ export function shortenUnsampledRequests(instrumentation: object, policy: Sampli
       const parentContext = propagation.extract(ROOT_CONTEXT, request.headers);
       const extracted = trace.getSpanContext(parentContext);
       const parent = extracted && isSpanContextValid(extracted) ? extracted : undefined;
-      if (parent === undefined ? !rootUnsampled : !certainlyUnsampled(policy, (parent.traceFlags & TraceFlags.SAMPLED) !== 0)) {
+      // Asked per request: OpAMP's sampling_rate changes the policy while the app runs.
+      if (!certainlyUnsampled(policy, parent === undefined ? undefined : (parent.traceFlags & TraceFlags.SAMPLED) !== 0)) {
         return Reflect.apply(full, this, args);
       }
       const span = new UnsampledSpan(parent);

@@ -5,8 +5,14 @@ import type { DistributionConfig } from '../config/config';
 import type { SdkLine } from '../sdk-line';
 import { createOtlpExporter } from '../otlp-exporters';
 
-export function createLoggerProvider(config: DistributionConfig['logs'], resource: Resource, sdk: SdkLine): LoggerProvider | undefined {
+export function createLoggerProvider(
+  config: DistributionConfig['logs'],
+  resource: Resource,
+  sdk: SdkLine,
+  /** Wraps the exporter (OpAMP's send_logs gate). */
+  wrap: (exporter: LogRecordExporter) => LogRecordExporter = (exporter) => exporter,
+): LoggerProvider | undefined {
   if (config.exporter === 'none') return undefined;
   const exporter = config.exporter === 'otlp' ? createOtlpExporter<LogRecordExporter>('logs', config.otlp) : sdk.consoleLogExporter();
-  return sdk.createLoggerProvider({ resource, processors: [sdk.batchLogProcessor(exporter)] });
+  return sdk.createLoggerProvider({ resource, processors: [sdk.batchLogProcessor(wrap(exporter))] });
 }

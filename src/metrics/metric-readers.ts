@@ -6,8 +6,14 @@ import type { Diagnostics } from '../diagnostics';
 import { createOtlpExporter } from '../otlp-exporters';
 import { FileMetricExporter } from './file-metric-exporter';
 
-export function createMetricReaders(config: DistributionConfig['metrics'], sdk: SdkLine, diagnostics: Diagnostics): MetricReader[] {
-  const periodic = (exporter: PushMetricExporter) => sdk.periodicReader(exporter, config.exportIntervalMs, Math.min(config.exportTimeoutMs, config.exportIntervalMs));
+export function createMetricReaders(
+  config: DistributionConfig['metrics'],
+  sdk: SdkLine,
+  diagnostics: Diagnostics,
+  /** Wraps each push exporter (OpAMP's send_metrics gate); Prometheus is pulled and not wrapped. */
+  wrap: (exporter: PushMetricExporter) => PushMetricExporter = (exporter) => exporter,
+): MetricReader[] {
+  const periodic = (exporter: PushMetricExporter) => sdk.periodicReader(wrap(exporter), config.exportIntervalMs, Math.min(config.exportTimeoutMs, config.exportIntervalMs));
   const factories: Record<MetricExporterName, () => MetricReader> = {
     otlp: () => periodic(createOtlpExporter<PushMetricExporter>('metrics', config.otlp)),
     console: () => periodic(sdk.consoleMetricExporter()),

@@ -49,6 +49,7 @@ describe('parseConfig defaults', () => {
       shutdownTimeoutMs: 2000,
       exitAnswerTimeoutMs: 150,
       esmHook: 'auto',
+      opamp: { endpoint: undefined, heartbeatSeconds: 30, tls: { caFile: undefined, certFile: undefined, keyFile: undefined } },
     } satisfies DistributionConfig);
   });
 

@@ -90,6 +90,14 @@ describe('shortenUnsampledRequests', () => {
     expect(shortPathNotice(outcome)).toBeUndefined();
   });
 
+  it('is installed under always_on when the policy may change later (OpAMP), quietly', async () => {
+    const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
+    const instrumentation = new HttpInstrumentation({ enabled: false });
+    const outcome = shortenUnsampledRequests(instrumentation, samplingPolicy(parseConfig({ OTEL_TRACES_SAMPLER: 'always_on' }).config), true);
+    expect(outcome).toEqual({ installed: true });
+    expect(shortPathNotice(outcome)).toBeUndefined();
+  });
+
   it.each([
     ['1.x', 'sdk-1.x'],
     ['2.x', undefined],

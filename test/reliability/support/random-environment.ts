@@ -10,6 +10,7 @@ import { ALL_SETTINGS } from '../../../src/config/all-settings';
 import { variablesOf, type Setting } from '../../../src/config/setting';
 import { METRICS_EXPORTER, METRICS_FILE, PROMETHEUS_PORT } from '../../../src/metrics/settings';
 import { CONFIG_FILE } from '../../../src/config/config-file-setting';
+import { OPAMP_CERTIFICATE, OPAMP_CLIENT_CERTIFICATE, OPAMP_CLIENT_KEY } from '../../../src/opamp/settings';
 
 export type Validity = 'valid' | 'invalid';
 type Draw = (rng: SeededRandom) => string;
@@ -175,6 +176,12 @@ const OVERRIDES: Record<string, (name: string) => VariableSpec> = {
   CUSTOM_OTEL_DROP_SPANS: () => dropRulesSpec,
   CUSTOM_OTEL_SPAN_NAME_RULES: () => spanNameRulesSpec,
   CUSTOM_OTEL_HTTP_CAPTURE_HEADERS: (name) => anyTextSpec(name, (rng) => rng.sample(['authorization', 'user-agent', 'x-request-id', 'X-Mixed-Case', 'accept'], rng.int(1, 3)).join(',')),
+  // An OpAMP server on a closed local port (the app serves on, told once); anything not an http(s) URL is invalid.
+  CUSTOM_OTEL_OPAMP_ENDPOINT: (name) => ({
+    name,
+    valid: withBlanks((rng) => padded(`http://127.0.0.1:${LOCAL_PORT(rng)}/v1/opamp`, rng)),
+    invalid: (rng) => (rng.chance(0.2) ? `ftp://127.0.0.1:${LOCAL_PORT(rng)}/` : junk(rng)),
+  }),
   // Never the app's own command name ("server"), which would switch us off.
   CUSTOM_OTEL_EXCLUDE_COMMANDS: (name) => anyTextSpec(name, (rng) => rng.sample(['npm', 'npx', 'yarn', 'my-cli', 'worker'], rng.int(1, 3)).join(',')),
 };
@@ -183,6 +190,7 @@ const OVERRIDES: Record<string, (name: string) => VariableSpec> = {
 export const NOT_DRAWN: Record<string, string> = {
   [METRICS_FILE.name]: 'it makes the app write a file',
   [CONFIG_FILE.name]: 'a configuration file replaces the whole environment (tested in test/unit/config-file.test.ts and test/matrix/config-file.test.ts)',
+  ...Object.fromEntries([OPAMP_CERTIFICATE, OPAMP_CLIENT_CERTIFICATE, OPAMP_CLIENT_KEY].map((row) => [row.name, 'read when OpAMP starts; a file that cannot be read turns OpAMP off with its own line'])),
   ...Object.fromEntries(ALL_SETTINGS.filter((row) => row.readBy === 'exporter').map((row) => [row.name, 'read by the SDK\'s OTLP exporters when they connect, not checked at start'])),
 };
 

@@ -14,6 +14,7 @@ import { MAX_TRACES_PER_SECOND, TRACES_SAMPLER, TRACES_SAMPLER_ARG } from '../..
 import { EXPRESS_SPANS } from '../../../src/instrumentations/settings';
 import { SLOW_THRESHOLD_MS } from '../../../src/processor/settings';
 import { DEFAULT_REDACT_KEYS } from '../../../src/processor/redaction';
+import { OPAMP_HEARTBEAT_SECONDS } from '../../../src/opamp/settings';
 
 export function configProblems(config: DistributionConfig): string[] {
   const problems: string[] = [];
@@ -31,7 +32,7 @@ export function configProblems(config: DistributionConfig): string[] {
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype &&
     Object.entries(v).every(([key, value]) => key !== '' && isString(value));
 
-  check(sameKeys(config, ['sdkDisabled', 'logLevel', 'serviceName', 'resourceAttributes', 'resourceDetectors', 'propagators', 'traces', 'metrics', 'logs', 'sampler', 'sampling', 'instrumentations', 'processor', 'shutdownTimeoutMs', 'exitAnswerTimeoutMs', 'esmHook']), 'keys', Object.keys(config));
+  check(sameKeys(config, ['sdkDisabled', 'logLevel', 'serviceName', 'resourceAttributes', 'resourceDetectors', 'propagators', 'traces', 'metrics', 'logs', 'sampler', 'sampling', 'instrumentations', 'processor', 'shutdownTimeoutMs', 'exitAnswerTimeoutMs', 'esmHook', 'opamp']), 'keys', Object.keys(config));
   check(typeof config.sdkDisabled === 'boolean', 'sdkDisabled', config.sdkDisabled);
   check(LOG_LEVEL.allowed.includes(config.logLevel), 'logLevel', config.logLevel);
   check(config.serviceName === undefined || nonBlankString(config.serviceName), 'serviceName', config.serviceName);
@@ -115,6 +116,9 @@ export function configProblems(config: DistributionConfig): string[] {
   check(within(config.shutdownTimeoutMs, SHUTDOWN_TIMEOUT_MS), 'shutdownTimeoutMs', config.shutdownTimeoutMs);
   check(within(config.exitAnswerTimeoutMs, EXIT_ANSWER_TIMEOUT_MS), 'exitAnswerTimeoutMs', config.exitAnswerTimeoutMs);
   check(ESM_HOOK.allowed.includes(config.esmHook), 'esmHook', config.esmHook);
+  check(config.opamp.endpoint === undefined || isHttpUrl(config.opamp.endpoint), 'opamp.endpoint', config.opamp.endpoint);
+  check(within(config.opamp.heartbeatSeconds, OPAMP_HEARTBEAT_SECONDS), 'opamp.heartbeatSeconds', config.opamp.heartbeatSeconds);
+  for (const file of ['caFile', 'certFile', 'keyFile'] as const) check(config.opamp.tls[file] === undefined || nonBlankString(config.opamp.tls[file]), `opamp.tls.${file}`, config.opamp.tls[file]);
   return problems;
 }
 
