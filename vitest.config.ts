@@ -39,6 +39,19 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          // npm run cluster -- up: builds the control plane, etcd, the operator and the
+          // collector from their Go modules when not cached (long on 2 cores), then starts them.
+          globalSetup: ['test/cluster/support/global-setup.ts'],
+          testTimeout: 5 * 60_000,
+          hookTimeout: 10 * 60_000,
+          // One file at a time: they share one cluster.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'matrix',
           include: ['test/matrix/**/*.test.ts'],
           testTimeout: 60_000,
