@@ -64,6 +64,7 @@ export const COMPONENTS: Record<ComponentName, GoComponent> = {
     ldflags: [
       `-X ${operatorVersionPackage}.version=${operator.version.replace(/^v/, '')}`,
       `-X ${operatorVersionPackage}.otelCol=${collector.version.replace(/^v/, '')}`,
+      `-X ${operatorVersionPackage}.autoInstrumentationNodeJS=${operator.defaultNodejsInstrumentation}`,
       `-X ${operatorVersionPackage}.buildDate=1970-01-01T00:00:00Z`,
     ],
   },

@@ -23,7 +23,7 @@ export function adminCredentials(): Promise<CertificateFiles> {
 export async function startEtcd(etcd: BuiltComponent): Promise<void> {
   const dataDir = join(DATA_DIR, 'etcd');
   mkdirSync(dataDir, { recursive: true });
-  startProcess('etcd', etcd.binaries.etcd as string, [
+  await startProcess('etcd', etcd.binaries.etcd as string, [
     '--name=custom-otel-cluster',
     `--data-dir=${dataDir}`,
     `--listen-client-urls=http://${LOOPBACK}:${PORTS.etcdClient}`,
@@ -48,7 +48,7 @@ export async function startApiServer(controlPlane: BuiltComponent): Promise<void
   });
   // What the API server presents to kubelets for logs and exec.
   const kubeletClient = await issueCertificate({ name: 'kube-apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organization: 'system:masters' });
-  startProcess('kube-apiserver', controlPlane.binaries['kube-apiserver'] as string, [
+  await startProcess('kube-apiserver', controlPlane.binaries['kube-apiserver'] as string, [
     `--etcd-servers=http://${LOOPBACK}:${PORTS.etcdClient}`,
     `--bind-address=${LOOPBACK}`,
     `--advertise-address=${LOOPBACK}`,
@@ -67,6 +67,8 @@ export async function startApiServer(controlPlane: BuiltComponent): Promise<void
     '--allow-privileged=true',
     '--profiling=false',
     `--cert-dir=${join(PKI_DIR, 'kube-apiserver-generated')}`,
+    // It listens on loopback only, which an Endpoints address may not be: the `kubernetes` Service has none.
+    '--endpoint-reconciler-type=none',
   ]);
   const admin = await adminCredentials();
   writeKubeconfig(KUBECONFIG, 'admin', admin);
@@ -82,7 +84,7 @@ async function componentKubeconfig(name: string, commonName: string): Promise<st
 
 export async function startControllerManager(controlPlane: BuiltComponent): Promise<void> {
   const kubeconfig = await componentKubeconfig('kube-controller-manager', 'system:kube-controller-manager');
-  startProcess('kube-controller-manager', controlPlane.binaries['kube-controller-manager'] as string, [
+  await startProcess('kube-controller-manager', controlPlane.binaries['kube-controller-manager'] as string, [
     `--kubeconfig=${kubeconfig}`,
     `--authentication-kubeconfig=${kubeconfig}`,
     `--authorization-kubeconfig=${kubeconfig}`,
@@ -105,7 +107,7 @@ export async function startControllerManager(controlPlane: BuiltComponent): Prom
 
 export async function startScheduler(controlPlane: BuiltComponent): Promise<void> {
   const kubeconfig = await componentKubeconfig('kube-scheduler', 'system:kube-scheduler');
-  startProcess('kube-scheduler', controlPlane.binaries['kube-scheduler'] as string, [
+  await startProcess('kube-scheduler', controlPlane.binaries['kube-scheduler'] as string, [
     `--kubeconfig=${kubeconfig}`,
     `--authentication-kubeconfig=${kubeconfig}`,
     `--authorization-kubeconfig=${kubeconfig}`,

@@ -21,6 +21,8 @@ import { waitUntilHealthy } from './readiness';
 import { CLUSTER_VERSIONS } from './versions';
 
 export const OPERATOR_PROCESS = 'opentelemetry-operator';
+/** What the operator puts into an Instrumentation that names no Node.js image (its config.go default). */
+export const OPERATOR_DEFAULT_NODEJS_IMAGE = `ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:${CLUSTER_VERSIONS.operator.defaultNodejsInstrumentation}`;
 
 /** The pinned operator module's files (its config/ holds the CRDs and webhook manifests). */
 export async function operatorModuleDir(): Promise<string> {
@@ -58,7 +60,7 @@ export async function startOperator(operator: BuiltComponent): Promise<void> {
 
   const target = webhookTarget();
   await installCrds(moduleDir, target);
-  startProcess(
+  await startProcess(
     OPERATOR_PROCESS,
     operator.binaries['opentelemetry-operator'] as string,
     [

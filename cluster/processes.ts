@@ -15,6 +15,8 @@ export interface ProcessRecord {
   name: string;
   pid: number;
   binary: string;
+  /** The command line's arguments, JSON. */
+  args: string;
 }
 
 function recordFile(name: string): string {
@@ -28,8 +30,8 @@ export function logFile(name: string): string {
 function readRecord(name: string): ProcessRecord | undefined {
   const file = recordFile(name);
   if (!existsSync(file)) return undefined;
-  const [pid, binary] = readFileSync(file, 'utf8').split('\n');
-  return { name, pid: Number(pid), binary: binary ?? '' };
+  const [pid, binary, args] = readFileSync(file, 'utf8').split('\n');
+  return { name, pid: Number(pid), binary: binary ?? '', args: args ?? '' };
 }
 
 /** True when the pid runs the recorded binary (the pid was not reused). */
@@ -59,10 +61,15 @@ export interface StartOptions {
   cwd?: string;
 }
 
-/** Starts the process unless ours already runs under that name (idempotent `up`). */
-export function startProcess(name: string, binary: string, args: readonly string[], options: StartOptions = {}): { record: ProcessRecord; started: boolean } {
+/**
+ * Starts the process unless ours already runs under that name with the same
+ * binary and arguments (idempotent `up`); one running an older build or
+ * command line is replaced.
+ */
+export async function startProcess(name: string, binary: string, args: readonly string[], options: StartOptions = {}): Promise<{ record: ProcessRecord; started: boolean }> {
   const running = runningProcess(name);
-  if (running) return { record: running, started: false };
+  if (running && running.binary === binary && running.args === JSON.stringify(args)) return { record: running, started: false };
+  if (running) await stopProcess(name);
   mkdirSync(RUN_DIR, { recursive: true });
   mkdirSync(LOG_DIR, { recursive: true });
   const out = openSync(logFile(name), 'a');
@@ -70,8 +77,8 @@ export function startProcess(name: string, binary: string, args: readonly string
   closeSync(out);
   if (child.pid === undefined) throw new Error(`cluster: cannot start ${name} (${binary})`);
   child.unref();
-  const record = { name, pid: child.pid, binary };
-  writeFileSync(recordFile(name), `${record.pid}\n${binary}\n`);
+  const record = { name, pid: child.pid, binary, args: JSON.stringify(args) };
+  writeFileSync(recordFile(name), `${record.pid}\n${binary}\n${record.args}\n`);
   return { record, started: true };
 }
 

@@ -7,7 +7,7 @@ export interface ClusterVersions {
   go: string;
   controlPlane: { module: string; version: string; stagingVersion: string };
   etcd: { module: string; version: string };
-  operator: { module: string; version: string };
+  operator: { module: string; version: string; defaultNodejsInstrumentation: string };
   collector: { module: string; version: string; stableVersion: string; contribVersion: string };
 }
 

@@ -18,6 +18,7 @@ import { REPO_ROOT } from '../../scripts/repository';
 import { type ManifestDocument } from '../../tools/k8s/manifest-documents';
 import { previewDocuments } from '../../tools/k8s/preview-report';
 import { CLUSTER_VERSIONS } from '../../cluster/versions';
+import { OPERATOR_DEFAULT_NODEJS_IMAGE } from '../../cluster/operator';
 import { apply, createDryRun, deleteNamespaces, waitForDefaultServiceAccounts, type KubeObject } from './support/cluster-objects';
 import { IMAGE, instrumentationObject, POD_SHAPES, SHARED_INSTRUMENTATIONS, SHARED_NAMESPACE, type PodShape } from './support/pod-shapes';
 import { checkedAgainstLine } from './support/checked-against';
@@ -94,7 +95,11 @@ async function previewPod(shape: PodShape): Promise<{ spec: KubeObject; text: st
     index: index + 1,
     line: 1,
   }));
-  const [preview] = previewDocuments(documents, { defaultNamespace: namespace });
+  const [preview] = previewDocuments(documents, {
+    defaultNamespace: namespace,
+    operatorVersion: CLUSTER_VERSIONS.operator.version,
+    operatorNodejsImage: OPERATOR_DEFAULT_NODEJS_IMAGE,
+  });
   if (!preview) throw new Error(`the preview returned nothing for ${shape.name}`);
   const spec = preview.result.podSpec ?? podObject(shape, namespace).spec;
   const unannotated = Object.fromEntries(Object.entries(podAnnotations(shape) ?? {}).filter(([k]) => !k.startsWith('instrumentation.opentelemetry.io/')));
