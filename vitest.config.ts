@@ -41,6 +41,9 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
+          // The user flow needs the node (cluster/node.ts), built on another branch: it joins the
+          // run when that lands (it then fails, never skips, if the node or an image is missing).
+          exclude: ['test/cluster/user-flow.test.ts'],
           // npm run cluster -- up: builds the control plane, etcd, the operator and the
           // collector from their Go modules when not cached (long on 2 cores), then starts them.
           globalSetup: ['test/cluster/support/global-setup.ts'],
