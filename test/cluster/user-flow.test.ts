@@ -76,18 +76,18 @@ function requireFlow(): void {
 }
 
 async function setUpFlow(): Promise<void> {
-    const node = await loadNode();
-    if (!node) throw new Error(`the user flow needs a node: ${NO_NODE}`);
-    const missing = await missingImages();
-    if (missing.length) throw new Error(`the user flow needs these images in the local Docker engine (build them with ./build-multi-version and the test app's build): ${missing.join(', ')}`);
-    if (!node.loadImages) throw new Error('cluster/node.ts has no loadImages: the images cannot reach the node');
-    await node.loadImages(clusterContext(console.log), NEEDED_IMAGES);
-    // The Instrumentations and the collector before the app, as k8s/README.md says: apply, then restart the app.
-    await kubectlChecked(['apply', '-k', 'cluster/overlay']);
-    await rollout('mysql');
-    await rollout('otel-collector');
-    await kubectlChecked(['rollout', 'restart', '-n', NAMESPACE, 'deployment/test-app']);
-    await rollout('test-app');
+  const node = await loadNode();
+  if (!node) throw new Error(`the user flow needs a node: ${NO_NODE}`);
+  const missing = await missingImages();
+  if (missing.length) throw new Error(`the user flow needs these images in the local Docker engine (build them with ./build-multi-version and the test app's build): ${missing.join(', ')}`);
+  if (!node.loadImages) throw new Error('cluster/node.ts has no loadImages: the images cannot reach the node');
+  await node.loadImages(clusterContext(console.log), NEEDED_IMAGES);
+  // The Instrumentations and the collector before the app, as k8s/README.md says: apply, then restart the app.
+  await kubectlChecked(['apply', '-k', 'cluster/overlay']);
+  await rollout('mysql');
+  await rollout('otel-collector');
+  await kubectlChecked(['rollout', 'restart', '-n', NAMESPACE, 'deployment/test-app']);
+  await rollout('test-app');
 }
 
 describe('the user flow on the real node', () => {
