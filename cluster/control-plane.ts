@@ -59,6 +59,8 @@ export async function startApiServer(controlPlane: BuiltComponent): Promise<void
     `--kubelet-client-certificate=${kubeletClient.cert}`,
     `--kubelet-client-key=${kubeletClient.key}`,
     `--kubelet-certificate-authority=${CA.cert}`,
+    // The node's Hostname address resolves nowhere: logs and exec go to its InternalIP.
+    '--kubelet-preferred-address-types=InternalIP',
     `--service-account-key-file=${SERVICE_ACCOUNT_PUBLIC_KEY}`,
     `--service-account-signing-key-file=${SERVICE_ACCOUNT_KEY}`,
     `--service-account-issuer=https://kubernetes.default.svc.${CLUSTER_DOMAIN}`,
