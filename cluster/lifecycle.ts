@@ -14,6 +14,7 @@ import { clusterContext, loadNode, NO_NODE } from './node-interface';
 import { OPERATOR_PROCESS, startOperator } from './operator';
 import { recordedProcesses, runningProcess, stopProcess } from './processes';
 import { probe } from './readiness';
+import { presentInDocker, workloadImages } from './workload-images';
 import { CA } from './pki';
 
 /** Started in this order, stopped in the reverse one. */
@@ -47,7 +48,10 @@ export async function up(log: (line: string) => void = console.log): Promise<UpR
   if (node) {
     const ctx = clusterContext(log);
     await node.startNode(ctx);
-    await node.loadImages?.(ctx, [COLLECTOR_IMAGE]);
+    // The images k8s/ needs, as far as this machine has built them (the tests that run them name any missing).
+    const { present, missing } = await presentInDocker([COLLECTOR_IMAGE, ...(await workloadImages())]);
+    await node.loadImages?.(ctx, present);
+    if (missing.length) log(`cluster: not in the local Docker engine, so not loaded: ${missing.join(', ')}`);
   } else {
     log(`cluster: ${NO_NODE}; pods are admitted (and mutated) but not run`);
   }

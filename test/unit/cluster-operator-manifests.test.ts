@@ -60,3 +60,16 @@ describe('each go.mod requires the release cluster/versions.json pins', () => {
     expect(requiredVersion('require k8s.io/kubernetes-extra v1.0.0\n', 'k8s.io/kubernetes')).toBeUndefined();
   });
 });
+
+describe('the images k8s/ needs', () => {
+  it('are every image: of the rendered documents, Instrumentations included', async () => {
+    const { imagesIn } = await import('../../cluster/workload-images');
+    expect(
+      imagesIn([
+        { kind: 'Deployment', spec: { template: { spec: { containers: [{ image: 'app:1' }], initContainers: [{ image: 'init:1' }] } } } },
+        { kind: 'Instrumentation', spec: { nodejs: { image: 'inst:1' } } },
+        { kind: 'Deployment', spec: { template: { spec: { containers: [{ image: 'app:1' }] } } } },
+      ]),
+    ).toEqual(['app:1', 'init:1', 'inst:1']);
+  });
+});
