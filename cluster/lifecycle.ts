@@ -14,6 +14,7 @@ import { clusterContext, loadNode, NO_NODE } from './node-interface';
 import { OPERATOR_PROCESS, startOperator } from './operator';
 import { recordedProcesses, runningProcess, stopProcess } from './processes';
 import { probe } from './readiness';
+import { buildDatabaseImage } from './database-image';
 import { presentInDocker, workloadImages } from './workload-images';
 import { CA } from './pki';
 
@@ -42,6 +43,7 @@ export async function up(log: (line: string) => void = console.log): Promise<UpR
   await startControllerManager(built['control-plane']);
   await startScheduler(built['control-plane']);
   await buildCollectorImage(built.collector);
+  await buildDatabaseImage();
   log(`cluster: starting the OpenTelemetry Operator (webhooks on ${LOOPBACK}:${PORTS.operatorWebhook}, collector image ${COLLECTOR_IMAGE})`);
   await startOperator(built.operator);
   const node = await loadNode();

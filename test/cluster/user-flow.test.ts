@@ -16,11 +16,12 @@ import { readVersions } from '../../scripts/repository';
 import { kubectl, kubectlChecked } from '../../cluster/kubectl';
 import { clusterContext, loadNode, NO_NODE } from '../../cluster/node-interface';
 import { COLLECTOR_IMAGE } from '../../cluster/collector-image';
+import { databaseImage } from '../../cluster/database-image';
 import { apply, getJson, type KubeObject } from './support/cluster-objects';
 
 const NAMESPACE = 'otel-demo';
 const UNIVERSAL_IMAGE = 'custom-otel-autoinstrumentation-nodejs:1.0.0';
-const DATABASE_IMAGE = 'custom-otel-mariadb:cluster';
+const DATABASE_IMAGE = databaseImage();
 const MAJORS = readVersions().map((v) => v.major);
 const appImage = (major: number) => `custom-otel-test-app:node${major}`;
 const majorImage = (major: number) => `${UNIVERSAL_IMAGE}-node${major}`;
