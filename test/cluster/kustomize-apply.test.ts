@@ -9,8 +9,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadYaml } from '@kubernetes/client-node';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '../../scripts/child-process';
 import { REPO_ROOT } from '../../scripts/repository';
 import { kubectl, kubectlChecked } from '../../cluster/kubectl';
 import { COLLECTOR_IMAGE } from '../../cluster/collector-image';
@@ -89,5 +91,25 @@ describe('kubectl apply -k k8s/ (cluster/overlay) on the real API server and ope
       return result.exitCode === 0 ? (JSON.parse(result.stdout) as KubeObject) : undefined;
     });
     expect((deployment.spec.template.spec.containers as KubeObject[]).map((c) => c.image)).toContain(COLLECTOR_IMAGE);
+  });
+
+  it('gives our collector a configuration it accepts (the ConfigMap the operator wrote, validated by the collector itself)', async () => {
+    const deployment = await getJson(['-n', NAMESPACE, 'deployment', 'otel-collector']);
+    const container = (deployment.spec.template.spec.containers as KubeObject[]).find((c) => c.image === COLLECTOR_IMAGE) as KubeObject;
+    const volume = (deployment.spec.template.spec.volumes as KubeObject[]).find((v) => v.configMap) as KubeObject;
+    const configMap = await getJson(['-n', NAMESPACE, 'configmap', volume.configMap.name]);
+    const key = volume.configMap.items?.[0]?.key ?? Object.keys(configMap.data)[0];
+    const scratch = mkdtempSync(join(tmpdir(), 'cluster-collector-config-'));
+    try {
+      writeFileSync(join(scratch, key), configMap.data[key], { mode: 0o644 });
+      chmodSync(scratch, 0o755);
+      const mount = (container.volumeMounts as KubeObject[]).find((m) => m.name === volume.name) as KubeObject;
+      // The operator's own arguments (--config=/conf/...), with validate: no port is opened.
+      const result = await runCommand('docker', ['run', '--rm', '--network', 'none', '-v', `${scratch}:${mount.mountPath}:ro`, COLLECTOR_IMAGE, 'validate', ...(container.args as string[])]);
+      expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(configMap.data[key]).toMatch(/debug:/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
