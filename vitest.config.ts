@@ -39,6 +39,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          testTimeout: 5 * 60_000,
+          // A cold build of the cluster's Go components on 2 shared cores.
+          hookTimeout: 60 * 60_000,
+          // One file at a time: they share the one node (and its bridge, rules and ports).
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'matrix',
           include: ['test/matrix/**/*.test.ts'],
           testTimeout: 60_000,

@@ -81,6 +81,13 @@ export class CriClient {
     return status.status.network?.ip ?? '';
   }
 
+  /** Runs a command in a running container and returns its output; throws unless it exits 0. */
+  async execSync(containerId: string, cmd: string[], timeoutSeconds = 10): Promise<string> {
+    const result = await this.call<{ stdout: Buffer; stderr: Buffer; exitCode: number }>('ExecSync', { containerId, cmd, timeout: timeoutSeconds });
+    if (result.exitCode !== 0) throw new Error(`CRI ExecSync ${cmd.join(' ')} exited with ${result.exitCode}: ${result.stderr.toString()}`);
+    return result.stdout.toString();
+  }
+
   /** Stops (tearing its network down through CNI) and removes every pod sandbox and its containers. */
   async removeAllPods(): Promise<number> {
     const pods = await this.pods();

@@ -20,6 +20,8 @@ export function kubeProxyConfiguration(kubeconfig: string): string {
     metricsBindAddress: `127.0.0.1:${NODE_PORTS.kubeProxyMetrics}`,
     nodePortAddresses: [`${BRIDGE_IP}/32`],
     conntrack: { maxPerCore: 0 },
+    // No CAP_SYS_RESOURCE here to lower it (default -999).
+    oomScoreAdj: 0,
     iptables: { syncPeriod: '10s', minSyncPeriod: '1s' },
   };
   return `${JSON.stringify(config, null, 2)}\n`;

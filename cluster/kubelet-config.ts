@@ -38,6 +38,8 @@ export function kubeletConfiguration(layout: NodeLayout, mode: KubeletMode): str
     evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
     serializeImagePulls: false,
     protectKernelDefaults: false,
+    // No CAP_SYS_RESOURCE here: the kubelet cannot lower its own oom_score_adj (default -999).
+    oomScoreAdj: 0,
     ...(mode.kind === 'cluster'
       ? {
           tlsCertFile: mode.servingCert,

@@ -18,7 +18,8 @@ import { kubeletArgs, kubeletConfiguration, podResolvConf, type KubeletMode } fr
 import { buildNodeComponent } from './node-build';
 import { NODE_COMPONENTS, NODE_VERSIONS } from './node-components';
 import { ensureCorednsImage, ensureSandboxImage, loadImagesIntoNode } from './node-images';
-import { applyIsolation, ensureJumpsFirst, removeIsolation } from './node-isolation';
+import { removeNodeChains } from './node-chains';
+import { applyIsolation, removeIsolation } from './node-isolation';
 import { componentKubeconfig } from './node-kubeconfig';
 import { nodeLayout, type NodeLayout } from './node-layout';
 import { BRIDGE, BRIDGE_IP, BRIDGE_PREFIX, NODE_NAME, NODE_PORTS } from './node-network';
@@ -251,8 +252,6 @@ export async function startNode(ctx: NodeContext): Promise<void> {
     await waitFor('kube-proxy healthy', async () => (await fetch(`http://127.0.0.1:${NODE_PORTS.kubeProxyHealthz}/healthz`)).ok, 60_000, () =>
       logTail(dirs, PROCESS.kubeProxy),
     );
-    // kube-proxy puts its own jumps into FORWARD and OUTPUT: ours go back in front.
-    await ensureJumpsFirst();
     await waitFor('CoreDNS ready behind the kube-dns Service', () => dnsReady(ctx), 180_000, () => logTail(dirs, PROCESS.kubelet));
   } finally {
     runtime.cri.close();
@@ -286,17 +285,6 @@ function mountsUnder(root: string): string[] {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
-/** The chains CNI's portmap plugin adds to the nat table (its per-pod rules go with each pod). */
-async function removePortmapChains(): Promise<void> {
-  const rules = (await runChecked('iptables', ['-w', '-t', 'nat', '-S'])).stdout.split('\n');
-  const chains = rules.filter((r) => r.startsWith('-N CNI-')).map((r) => r.slice(3));
-  for (const rule of rules.filter((r) => r.startsWith('-A ') && chains.some((c) => r.endsWith(`-j ${c}`)))) {
-    await runCommand('iptables', ['-w', '-t', 'nat', '-D', ...rule.slice(3).split(' ')]);
-  }
-  for (const chain of chains) await runCommand('iptables', ['-w', '-t', 'nat', '-F', chain]);
-  for (const chain of chains) await runCommand('iptables', ['-w', '-t', 'nat', '-X', chain]);
-}
-
 /** Stops every process and removes every container, network namespace, mount, iptables rule and the bridge the node made. */
 export async function stopNode(ctx: RuntimeContext): Promise<void> {
   const layout = nodeLayout(ctx.stateDir);
@@ -328,7 +316,7 @@ export async function stopNode(ctx: RuntimeContext): Promise<void> {
   }
   await removeBridge();
   await removeIsolation();
-  await removePortmapChains();
+  await removeNodeChains();
 }
 
 /** One line per part of the node, for `status`. */
