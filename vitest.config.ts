@@ -39,12 +39,15 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'cluster',
-          include: ['test/cluster/**/*.test.ts'],
+          // The cluster's node on its own (containerd, runc, CNI, the kubelet in standalone
+          // mode), before and apart from the cluster project's control plane: one node
+          // per machine, so it runs while no cluster is up.
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
           testTimeout: 5 * 60_000,
-          // A cold build of the cluster's Go components on 2 shared cores.
+          // A cold build of the kubelet, kube-proxy, containerd and CoreDNS on 2 shared cores.
           hookTimeout: 60 * 60_000,
-          // One file at a time: they share the one node (and its bridge, rules and ports).
+          // One file at a time: they share the one node (its bridge, rules and ports).
           fileParallelism: false,
         },
       },

@@ -23,7 +23,6 @@ export function corefile(kubeconfigInPod: string): string {
         fallthrough in-addr.arpa ip6.arpa
     }
     cache 30
-    loop
 }
 `;
 }

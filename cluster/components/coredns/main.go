@@ -1,8 +1,9 @@
 // CoreDNS with only the plugins the cluster's DNS needs, as CoreDNS's own custom
 // builds do: the plugin imports register them, and Directives fixes their order
 // (the same relative order as upstream's plugin.cfg). bind keeps it on the node's
-// bridge; there is no forward plugin: the cluster answers its own names and never
-// asks a resolver outside it.
+// bridge. There is no forward plugin: the cluster answers its own names and never
+// asks a resolver outside it, so there is no loop for the loop plugin to catch
+// either (without a plugin after it, it only logs an error).
 package main
 
 import (
@@ -15,7 +16,6 @@ import (
 	_ "github.com/coredns/coredns/plugin/health"
 	_ "github.com/coredns/coredns/plugin/kubernetes"
 	_ "github.com/coredns/coredns/plugin/log"
-	_ "github.com/coredns/coredns/plugin/loop"
 	_ "github.com/coredns/coredns/plugin/ready"
 )
 
@@ -28,7 +28,6 @@ func main() {
 		"log",
 		"cache",
 		"kubernetes",
-		"loop",
 	}
 	coremain.Run()
 }

@@ -17,10 +17,11 @@ import { nodeChainsLeft } from '../../cluster/node-chains';
 import { expectedListing, ISOLATION_CHAIN, ISOLATION_HOOK, ISOLATION_TABLE, readIsolation } from '../../cluster/node-isolation';
 import { nodeLayout } from '../../cluster/node-layout';
 import { BRIDGE, BRIDGE_IP, POD_ROUTES } from '../../cluster/node-network';
-import { processesRunning } from '../../cluster/node-processes';
+import { processesRunning, runningPid } from '../../cluster/node-processes';
 import { runtimeContext } from './support/node-context';
 
 const ctx = runtimeContext();
+const nodeDirs = { runDir: nodeLayout(ctx.stateDir).runDir, logDir: nodeLayout(ctx.stateDir).logDir };
 const POD_IMAGE = 'busybox:stable';
 const POD_NAME = 'node-probe';
 let runtime: NodeRuntime;
@@ -56,6 +57,10 @@ async function waitForProbe(): Promise<{ podId: string; containerId: string }> {
 
 describe('the node runtime (containerd, runc, CNI, kubelet standalone)', () => {
   beforeAll(async () => {
+    // One node per machine (one bridge, one set of ports): a cluster's node must be stopped first, never taken over.
+    if (runningPid(nodeDirs, 'kubelet') !== undefined) {
+      throw new Error('the node runs in cluster mode (`npm run cluster -- up`): `npm run cluster -- down` before this project');
+    }
     runtime = await startStandaloneNode(ctx);
     cri = runtime.cri;
     await loadImages(ctx, [POD_IMAGE]);

@@ -1,7 +1,7 @@
 /**
- * The node's tests run the real node in the repository's .cluster/ (as `up`
- * does), one file at a time. Before the control plane is joined in, the
- * runtime is proven with the kubelet in standalone mode.
+ * The node project runs the real node in the repository's .cluster/ (where
+ * `up` runs it), with the kubelet in standalone mode: the runtime proven on
+ * its own, without a control plane.
  */
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../scripts/repository';
