@@ -16,6 +16,14 @@ export interface ContainerdSettings {
 
 const toml = (value: string): string => JSON.stringify(value);
 
+/** Where every pull goes: a closed port on the loopback, so no pull ever asks a registry (or a resolver) elsewhere. */
+export const NO_REGISTRY = 'http://127.0.0.1:9';
+
+/** hosts.toml for every registry (containerd's _default): the loopback's closed port only, no fallback upstream. */
+export function defaultRegistryHosts(): string {
+  return `# Images come from \`npm run cluster -- load\`; a pull must fail here, never reach out.\nserver = "${NO_REGISTRY}"\n\n[host."${NO_REGISTRY}"]\n  capabilities = ["pull", "resolve"]\n`;
+}
+
 export function containerdConfig({ layout, runc, cniBinDir, sandboxImage }: ContainerdSettings): string {
   return `version = 3
 root = ${toml(layout.containerdRoot)}
@@ -40,6 +48,8 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.tracing.
   # Images come only from \`load\`: keep them all, never ask a registry.
   [plugins."io.containerd.cri.v1.images".pinned_images]
     sandbox = ${toml(sandboxImage)}
+  [plugins."io.containerd.cri.v1.images".registry]
+    config_path = ${toml(layout.registryConfigDir)}
 
 [plugins."io.containerd.cri.v1.runtime"]
   netns_mounts_under_state_dir = true

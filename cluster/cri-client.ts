@@ -75,6 +75,11 @@ export class CriClient {
     return status.image?.id || undefined;
   }
 
+  /** Asks containerd to pull an image (the node has no registry: this is expected to fail, with containerd's reason). */
+  async pullImage(image: string): Promise<void> {
+    await this.call('PullImage', { image: { image } }, 60_000, this.images);
+  }
+
   /** The pod's IP on the node's network, or '' when it has none. */
   async podIp(podSandboxId: string): Promise<string> {
     const status = await this.call<{ status: { network?: { ip: string } } }>('PodSandboxStatus', { podSandboxId });

@@ -12,6 +12,8 @@ export interface NodeLayout {
   containerdRoot: string;
   containerdState: string;
   containerdSocket: string;
+  /** containerd's registry hosts (hosts.toml per registry; _default for all). */
+  registryConfigDir: string;
   runcRoot: string;
   cniConfDir: string;
   cniDataDir: string;
@@ -39,6 +41,7 @@ export function nodeLayout(stateDir: string): NodeLayout {
     containerdRoot: join(containerd, 'root'),
     containerdState: join(containerd, 'state'),
     containerdSocket: join(containerd, 'containerd.sock'),
+    registryConfigDir: join(containerd, 'registries'),
     runcRoot: join(containerd, 'runc'),
     cniConfDir: join(root, 'cni', 'net.d'),
     cniDataDir: join(root, 'cni', 'data'),

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCommand, runChecked } from '../scripts/child-process';
 import { cniConflist, CNI_CONFLIST_NAME } from './cni-config';
-import { containerdConfig } from './containerd-config';
+import { containerdConfig, defaultRegistryHosts } from './containerd-config';
 import { COREDNS_CONFIG_IN_POD, COREDNS_USER, corednsClusterObjects, corednsStaticPod, corefile } from './coredns';
 import { CriClient, criApiProto } from './cri-client';
 import { kubeProxyConfiguration } from './kube-proxy-config';
@@ -134,6 +134,8 @@ async function startContainerd(layout: NodeLayout, binaries: NodeBinaries, sandb
   const { cniPlugins } = NODE_VERSIONS;
   for (const dir of [layout.containerdRoot, layout.containerdState, layout.runcRoot]) mkdirSync(dir, { recursive: true });
   writeFileSync(layout.containerdConfig, containerdConfig({ layout, runc: RUNC, cniBinDir: cniPlugins.binDir, sandboxImage }));
+  mkdirSync(join(layout.registryConfigDir, '_default'), { recursive: true });
+  writeFileSync(join(layout.registryConfigDir, '_default', 'hosts.toml'), defaultRegistryHosts());
   // containerd finds its runc shim on PATH.
   const env = { ...process.env, PATH: `${dirname(binaries.shim)}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
   startProcess(dirsOf(layout), PROCESS.containerd, binaries.containerd, ['--config', layout.containerdConfig], env);

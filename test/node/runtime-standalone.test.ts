@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../scripts/child-process';
+import { NO_REGISTRY } from '../../cluster/containerd-config';
 import type { CriClient } from '../../cluster/cri-client';
 import { loadImages, startStandaloneNode, stopNode, type NodeRuntime } from '../../cluster/node';
 import { nodeChainsLeft } from '../../cluster/node-chains';
@@ -80,6 +81,11 @@ describe('the node runtime (containerd, runc, CNI, kubelet standalone)', () => {
     const container = (await cri.containers()).find((c) => c.id === containerId);
     expect(container?.metadata.name).toBe('probe');
     expect(await cri.imageId(POD_IMAGE)).toBe((await runCommand('docker', ['image', 'inspect', '--format', '{{.Id}}', POD_IMAGE])).stdout.trim());
+  });
+
+  it('asks no registry for an image it lacks: a pull goes to a closed port on the loopback and fails', async () => {
+    // A registry named by an address on the node's own bridge: were the hosts file ignored, the pull would go there and no further.
+    await expect(cri.pullImage(`${BRIDGE_IP}:5999/never-loaded:1`)).rejects.toThrow(NO_REGISTRY.replace('http://', ''));
   });
 
   it("gives the pod an address on the node's bridge and routes to the cluster's ranges only", async () => {

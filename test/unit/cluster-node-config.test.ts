@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cniConflist } from '../../cluster/cni-config';
-import { containerdConfig } from '../../cluster/containerd-config';
+import { containerdConfig, defaultRegistryHosts, NO_REGISTRY } from '../../cluster/containerd-config';
 import { kubeletConfiguration } from '../../cluster/kubelet-config';
 import { requiredVersion } from '../../cluster/node-build';
 import { splitRule } from '../../cluster/node-chains';
@@ -44,6 +44,8 @@ describe("the node's configuration", () => {
     expect(config).toContain('restrict_oom_score_adj = true');
     expect(config).toContain('conf_dir = "/state/node/cni/net.d"');
     expect(config).toContain('sandbox = "pause:x"');
+    expect(config).toContain('config_path = "/state/node/containerd/registries"');
+    expect(defaultRegistryHosts()).toContain(`server = "${NO_REGISTRY}"`);
   });
 
   it('kubelet: cgroupfs on cgroup v1 with swap allowed, no lowered oom_score_adj, serving on the bridge in a cluster', () => {
