@@ -231,7 +231,9 @@ async function nodeReady(ctx: NodeContext): Promise<boolean> {
   return out.trim() === 'True';
 }
 
+/** CoreDNS itself ready (its ready plugin, on the host network) and the kube-dns Service's endpoint ready. */
 async function dnsReady(ctx: NodeContext): Promise<boolean> {
+  if (!(await fetch(`http://127.0.0.1:${NODE_PORTS.corednsReady}/ready`)).ok) return false;
   const out = await kubectl(ctx, ['-n', 'kube-system', 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=kube-dns', '-o', 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[*]}']);
   return out.trim().split(/\s+/).includes(BRIDGE_IP);
 }
