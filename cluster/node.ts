@@ -251,7 +251,12 @@ export async function startNode(ctx: NodeContext): Promise<void> {
     await prepareCoredns(ctx, runtime);
     startKubelet(runtime, { kind: 'cluster', caFile: ctx.ca.cert, servingCert: serving.cert, servingKey: serving.key }, PROCESS.kubelet);
     await waitFor(`the Node ${NODE_NAME} Ready`, () => nodeReady(ctx), 180_000, () => logTail(dirs, PROCESS.kubelet));
-    writeFileSync(layout.kubeProxyConfig, kubeProxyConfiguration(layout.kubeProxyKubeconfig));
+    // kube-proxy exits as soon as its configuration file is written to, so a running one keeps an unchanged file.
+    const proxyConfig = kubeProxyConfiguration(layout.kubeProxyKubeconfig);
+    if (!existsSync(layout.kubeProxyConfig) || readFileSync(layout.kubeProxyConfig, 'utf8') !== proxyConfig) {
+      await stopProcess(dirs, PROCESS.kubeProxy);
+      writeFileSync(layout.kubeProxyConfig, proxyConfig);
+    }
     startProcess(dirs, PROCESS.kubeProxy, binaries.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1']);
     await waitFor('kube-proxy healthy', async () => (await fetch(`http://127.0.0.1:${NODE_PORTS.kubeProxyHealthz}/healthz`)).ok, 60_000, () =>
       logTail(dirs, PROCESS.kubeProxy),
