@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../scripts/child-process';
-import { readVersions } from '../../scripts/repository';
+import { E2E_MAJORS } from '../e2e/support/repo';
 import { kubectl, kubectlChecked } from '../../cluster/kubectl';
 import { clusterContext, loadNode, NO_NODE } from '../../cluster/node-interface';
 import { COLLECTOR_IMAGE } from '../../cluster/collector-image';
@@ -22,7 +22,9 @@ import { apply, getJson, type KubeObject } from './support/cluster-objects';
 const NAMESPACE = 'otel-demo';
 const UNIVERSAL_IMAGE = 'custom-otel-autoinstrumentation-nodejs:1.0.0';
 const DATABASE_IMAGE = databaseImage();
-const MAJORS = readVersions().map((v) => v.major);
+// The majors the e2e project builds (its app and per-major images), not all seven:
+// each major adds a test-app image and a per-major image build to a cold npm test.
+const MAJORS: readonly number[] = E2E_MAJORS;
 const appImage = (major: number) => `custom-otel-test-app:node${major}`;
 const majorImage = (major: number) => `${UNIVERSAL_IMAGE}-node${major}`;
 const NEEDED_IMAGES = [UNIVERSAL_IMAGE, DATABASE_IMAGE, COLLECTOR_IMAGE, ...MAJORS.flatMap((m) => [appImage(m), majorImage(m)])];
@@ -46,7 +48,8 @@ async function rollout(deployment: string): Promise<void> {
 
 async function podOf(app: string): Promise<KubeObject> {
   const list = await getJson(['pods', '-n', NAMESPACE, '-l', `app.kubernetes.io/name=${app}`, '--field-selector=status.phase=Running']);
-  const pod = (list.items as KubeObject[])[0];
+  // A pod of the replaced ReplicaSet stays Running while it terminates: not the one to look at.
+  const pod = (list.items as KubeObject[]).find((p) => !p.metadata.deletionTimestamp);
   if (!pod) throw new Error(`no running pod of ${app}`);
   return pod;
 }
@@ -66,6 +69,21 @@ async function collectorSees(patterns: RegExp[]): Promise<string> {
     await sleep(1000);
   }
   throw new Error(`the collector's output lacks ${patterns.filter((p) => !p.test(logs)).join(', ')}; its last lines:\n${logs.split('\n').slice(-40).join('\n')}`);
+}
+
+/**
+ * The doctor of the tree the pod runs: at the mount's root in a per-major
+ * image, under node<major>/ in the universal one (one tree per major).
+ */
+async function runDoctor(pod: string, tree: 'root' | 'per-major-dir'): Promise<void> {
+  let path = '/otel-auto-instrumentation-nodejs/doctor.js';
+  if (tree === 'per-major-dir') {
+    const major = (await kubectlChecked(['exec', '-n', NAMESPACE, pod, '-c', 'test-app', '--', 'node', '-p', "process.versions.node.split('.')[0]"])).stdout.trim();
+    path = `/otel-auto-instrumentation-nodejs/node${major}/doctor.js`;
+  }
+  const doctor = await kubectl(['exec', '-n', NAMESPACE, pod, '-c', 'test-app', '--', 'node', path], { timeoutMs: 120_000 });
+  expect(doctor.exitCode, `${path}:\n${doctor.stdout}\n${doctor.stderr}`).toBe(0);
+  expect(doctor.stdout).toContain('custom-otel doctor');
 }
 
 const SPAN_PATTERNS = [/http\.route: Str\(\/users\)/, /custom\.processed: Bool\(true\)/, /InstrumentationScope @opentelemetry\/instrumentation-mysql2/];
@@ -121,8 +139,7 @@ describe('the user flow on the real node', () => {
     const name = (await podOf('test-app')).metadata.name;
     const logs = (await kubectlChecked(['logs', '-n', NAMESPACE, name, '-c', 'test-app'])).stdout + '';
     expect(logs.match(/started custom-otel-autoinstrumentation-nodejs/g) ?? []).toHaveLength(1);
-    const doctor = await kubectl(['exec', '-n', NAMESPACE, name, '-c', 'test-app', '--', 'node', '/otel-auto-instrumentation-nodejs/doctor.js'], { timeoutMs: 120_000 });
-    expect(doctor.exitCode, `${doctor.stdout}\n${doctor.stderr}`).toBe(0);
+    await runDoctor(name, 'per-major-dir');
   });
 
   describe.each(MAJORS)('Node %i with its per-major Instrumentation', (major) => {
@@ -145,6 +162,7 @@ describe('the user flow on the real node', () => {
       expect((pod.spec.initContainers as KubeObject[]).find((c) => c.name === 'opentelemetry-auto-instrumentation-nodejs')?.image).toBe(majorImage(major));
       await drive(pod.metadata.name);
       await collectorSees([...SPAN_PATTERNS, new RegExp(`service\\.name: Str\\(${name}\\)`)]);
+      await runDoctor(pod.metadata.name, 'root');
     });
   });
 });
