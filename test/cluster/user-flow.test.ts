@@ -6,36 +6,20 @@
  * start-up line. Once with the universal Instrumentation, once per Node major
  * with its per-major Instrumentation on an app image of that major.
  *
- * Needs the node (cluster/node.ts) and the project's images in the local
- * Docker engine; without either it fails saying which is missing.
+ * Needs the node (cluster/node.ts) and the images of support/flow-images.ts
+ * in the local Docker engine (the set-up builds those missing); without either
+ * it fails saying which is missing.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../scripts/child-process';
-import { E2E_MAJORS } from '../e2e/support/repo';
 import { kubectl, kubectlChecked } from '../../cluster/kubectl';
 import { clusterContext, loadNode, NO_NODE } from '../../cluster/node-interface';
-import { COLLECTOR_IMAGE } from '../../cluster/collector-image';
-import { databaseImage } from '../../cluster/database-image';
 import { apply, getJson, type KubeObject } from './support/cluster-objects';
+import { appImage, FLOW_MAJORS, flowImages, majorImage, missingImages } from './support/flow-images';
 
 const NAMESPACE = 'otel-demo';
-const UNIVERSAL_IMAGE = 'custom-otel-autoinstrumentation-nodejs:1.0.0';
-const DATABASE_IMAGE = databaseImage();
-// The majors the e2e project builds (its app and per-major images), not all seven:
-// each major adds a test-app image and a per-major image build to a cold npm test.
-const MAJORS: readonly number[] = E2E_MAJORS;
-const appImage = (major: number) => `custom-otel-test-app:node${major}`;
-const majorImage = (major: number) => `${UNIVERSAL_IMAGE}-node${major}`;
-const NEEDED_IMAGES = [UNIVERSAL_IMAGE, DATABASE_IMAGE, COLLECTOR_IMAGE, ...MAJORS.flatMap((m) => [appImage(m), majorImage(m)])];
-
-async function missingImages(): Promise<string[]> {
-  const missing: string[] = [];
-  for (const image of NEEDED_IMAGES) {
-    if ((await runCommand('docker', ['image', 'inspect', image])).exitCode !== 0) missing.push(image);
-  }
-  return missing;
-}
+const MAJORS = FLOW_MAJORS;
+const NEEDED_IMAGES = flowImages();
 
 async function rollout(deployment: string): Promise<void> {
   const result = await kubectl(['rollout', 'status', '-n', NAMESPACE, `deployment/${deployment}`, '--timeout=300s']);
@@ -97,8 +81,8 @@ function requireFlow(): void {
 async function setUpFlow(): Promise<void> {
   const node = await loadNode();
   if (!node) throw new Error(`the user flow needs a node: ${NO_NODE}`);
-  const missing = await missingImages();
-  if (missing.length) throw new Error(`the user flow needs these images in the local Docker engine (build them with ./build-multi-version and the test app's build): ${missing.join(', ')}`);
+  const missing = await missingImages(NEEDED_IMAGES);
+  if (missing.length) throw new Error(`the user flow needs these images in the local Docker engine (the project's set-up builds them; its output says why it could not): ${missing.join(', ')}`);
   if (!node.loadImages) throw new Error('cluster/node.ts has no loadImages: the images cannot reach the node');
   await node.loadImages(clusterContext(console.log), NEEDED_IMAGES);
   // The Instrumentations and the collector before the app, as k8s/README.md says: apply, then restart the app.
