@@ -21,8 +21,8 @@ export interface GoComponent {
   env?: Record<string, string>;
 }
 
-/** What hack/lib/version.sh stamps, so the API server and kubectl report the release. */
-function kubernetesVersionFlags(version: string): string[] {
+/** What hack/lib/version.sh stamps, so the API server, kubectl, the kubelet and kube-proxy report the release. */
+export function kubernetesVersionFlags(version: string): string[] {
   const { major, minor } = majorMinor(version);
   return ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) => [
     `-X ${pkg}.gitVersion=${version}`,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../scripts/repository';
+import { kubernetesVersionFlags } from './components';
 
 export interface NodeVersions {
   kubernetes: { module: string; version: string; stagingVersion: string };
@@ -30,18 +31,6 @@ export interface NodeGoComponent {
   ldflags: string[];
   tags?: string[];
   env?: Record<string, string>;
-}
-
-/** What Kubernetes' hack/lib/version.sh stamps, so the kubelet reports its release to the API server. */
-function kubernetesVersionFlags(version: string): string[] {
-  const [major, minor] = version.replace(/^v/, '').split('.');
-  return ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) => [
-    `-X ${pkg}.gitVersion=${version}`,
-    `-X ${pkg}.gitMajor=${major}`,
-    `-X ${pkg}.gitMinor=${minor}`,
-    `-X ${pkg}.gitTreeState=clean`,
-    `-X ${pkg}.buildDate=1970-01-01T00:00:00Z`,
-  ]);
 }
 
 const { kubernetes, containerd, coredns } = NODE_VERSIONS;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { cniConflist } from '../../cluster/cni-config';
 import { containerdConfig, defaultRegistryHosts, NO_REGISTRY } from '../../cluster/containerd-config';
 import { kubeletConfiguration } from '../../cluster/kubelet-config';
-import { requiredVersion } from '../../cluster/node-build';
+import { requiredVersion } from '../../cluster/build';
 import { splitRule } from '../../cluster/node-chains';
 import { NODE_COMPONENTS, NODE_VERSIONS } from '../../cluster/node-components';
 import { nodeLayout } from '../../cluster/node-layout';
