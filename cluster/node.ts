@@ -14,6 +14,7 @@ import { containerdConfig, defaultRegistryHosts } from './containerd-config';
 import { COREDNS_CONFIG_IN_POD, COREDNS_USER, corednsClusterObjects, corednsStaticPod, corefile } from './coredns';
 import { CriClient, criApiProto } from './cri-client';
 import { kubeProxyConfiguration } from './kube-proxy-config';
+import { CLUSTER_DNS_IP } from './network';
 import { kubeletArgs, kubeletConfiguration, podResolvConf, type KubeletMode } from './kubelet-config';
 import { buildNodeComponent } from './node-build';
 import { NODE_COMPONENTS, NODE_VERSIONS } from './node-components';
@@ -329,13 +330,20 @@ export async function stopNode(ctx: RuntimeContext): Promise<void> {
 }
 
 /** One line per part of the node, for `status`. */
-export async function nodeStatus(ctx: RuntimeContext): Promise<string[]> {
+export async function nodeStatus(ctx: RuntimeContext | NodeContext): Promise<string[]> {
   const layout = nodeLayout(ctx.stateDir);
-  return Object.values(PROCESS).flatMap((name) => {
+  const lines = Object.values(PROCESS).flatMap((name) => {
     const pid = runningPid(dirsOf(layout), name);
     if (pid !== undefined) return [`${name}: running (pid ${pid})`];
     return name === PROCESS.standaloneKubelet ? [] : [`${name}: stopped`];
   });
+  if (runningPid(dirsOf(layout), PROCESS.kubelet) === undefined || !('kubectl' in ctx)) return lines;
+  // What the processes alone cannot say: whether the API server sees the node Ready, whether the cluster's DNS answers.
+  const ready = await nodeReady(ctx).catch(() => false);
+  lines.push(`Node ${NODE_NAME}: ${ready ? 'Ready' : 'not Ready'}`);
+  const dns = await fetch(`http://127.0.0.1:${NODE_PORTS.corednsReady}/ready`).then((r) => r.ok, () => false);
+  lines.push(`CoreDNS (kube-dns ${CLUSTER_DNS_IP}): ${dns ? 'ready' : 'not ready'}`);
+  return lines;
 }
 
 /** Names of the files in the node's static pod directory (for tests and status). */
