@@ -27,6 +27,7 @@ const POD_IMAGE = 'busybox:stable';
 const POD_NAME = 'node-probe';
 let runtime: NodeRuntime;
 let cri: CriClient;
+let startedHere = false;
 
 function staticPod(): string {
   return JSON.stringify({
@@ -62,6 +63,7 @@ describe('the node runtime (containerd, runc, CNI, kubelet standalone)', () => {
     if (runningPid(nodeDirs, 'kubelet') !== undefined) {
       throw new Error('the node runs in cluster mode (`npm run cluster -- up`): `npm run cluster -- down` before this project');
     }
+    startedHere = true;
     runtime = await startStandaloneNode(ctx);
     cri = runtime.cri;
     await loadImages(ctx, [POD_IMAGE]);
@@ -70,7 +72,8 @@ describe('the node runtime (containerd, runc, CNI, kubelet standalone)', () => {
 
   afterAll(async () => {
     cri?.close();
-    await stopNode(ctx);
+    // Never the node of a cluster that was up before: only the one this file started.
+    if (startedHere) await stopNode(ctx);
   });
 
   it('runs the static pod on containerd, from the image loaded out of the Docker engine', async () => {
