@@ -39,6 +39,33 @@ export default defineConfig({
       },
       {
         test: {
+          // The cluster's node on its own (containerd, runc, CNI, the kubelet in standalone
+          // mode), before and apart from the cluster project's control plane: one node
+          // per machine, so it runs while no cluster is up.
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          testTimeout: 5 * 60_000,
+          // A cold build of the kubelet, kube-proxy, containerd and CoreDNS on 2 shared cores.
+          hookTimeout: 60 * 60_000,
+          // One file at a time: they share the one node (its bridge, rules and ports).
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          // npm run cluster -- up: builds the control plane, etcd, the operator and the
+          // collector from their Go modules when not cached (long on 2 cores), then starts them.
+          globalSetup: ['test/cluster/support/global-setup.ts'],
+          testTimeout: 5 * 60_000,
+          hookTimeout: 10 * 60_000,
+          // One file at a time: they share one cluster.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'matrix',
           include: ['test/matrix/**/*.test.ts'],
           testTimeout: 60_000,

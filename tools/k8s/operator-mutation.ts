@@ -7,6 +7,7 @@ import { configureExporter } from './operator/exporter-config';
 import { applyWebhookDefaults, validateInstrumentation } from './operator/instrumentation-webhook';
 import { selectInstrumentation } from './operator/instrumentation-selection';
 import { nodeMajorMismatch } from './operator/node-major';
+import { releaseBehaviour, type ReleaseBehaviour } from './operator/operator-release';
 import {
   initContainer,
   insertInitContainer,
@@ -31,7 +32,8 @@ import {
 import { instrumentationKey, type Instrumentation } from './instrumentation-types';
 
 // The OpenTelemetry Operator's Node.js injection (v0.158, see
-// docs/operator-contract.md), as one pure function: the pod the
+// docs/operator-contract.md; earlier releases where operator/operator-release.ts
+// says they differ), as one pure function: the pod the
 // webhook receives and the Instrumentations in the cluster in, the pod spec the
 // webhook returns out, with a line of explanation for each decision.
 
@@ -55,8 +57,8 @@ export interface AdmissionRequest {
    * from the pod's namespace; when this is not given, that cannot be checked.
    */
   existingObjects?: { secrets: ReadonlySet<string>; configMaps: ReadonlySet<string> };
-  /** Operator flags; both default to the operator's defaults (true). */
-  operator?: { enableNodeJsInstrumentation?: boolean; enableMultiInstrumentation?: boolean };
+  /** Operator flags (both default to the operator's defaults, true), its release and its default Node.js image. */
+  operator?: { enableNodeJsInstrumentation?: boolean; enableMultiInstrumentation?: boolean; version?: string; defaultNodejsImage?: string };
 }
 
 export interface SkippedContainer {
@@ -95,6 +97,7 @@ function instrumentContainer(
   facts: PodFacts,
   podVolumes: V1Volume[],
   explain: (line: string) => void,
+  release: ReleaseBehaviour,
 ): ContainerOutcome {
   const spec = inst.spec;
   const ownEnv = original.env ?? [];
@@ -123,7 +126,7 @@ function instrumentContainer(
     nodeDefaults.push({ name: ENV_NODE_OPTIONS, value: (nodeOptions.value ?? '') + NODE_REQUIRE_ARGUMENT });
     explain(`${original.name}: NODE_OPTIONS "${nodeOptions.value ?? ''}" → "${(nodeOptions.value ?? '') + NODE_REQUIRE_ARGUMENT}"`);
   }
-  if (indexOfEnv(env, 'OTEL_METRICS_EXPORTER') === -1) nodeDefaults.push({ name: 'OTEL_METRICS_EXPORTER', value: 'otlp' });
+  if (release.defaultsMetricsExporter && indexOfEnv(env, 'OTEL_METRICS_EXPORTER') === -1) nodeDefaults.push({ name: 'OTEL_METRICS_EXPORTER', value: 'otlp' });
   env = appendOrReplace(env, ...nodeDefaults);
 
   // sdk.go injectCommonSDKConfig.
@@ -217,6 +220,8 @@ export function mutatePodForNodejs(request: AdmissionRequest): MutationResult {
   const { pod, namespace } = request;
   const enableNodeJs = request.operator?.enableNodeJsInstrumentation ?? true;
   const multiInstrumentation = request.operator?.enableMultiInstrumentation ?? true;
+  const release = releaseBehaviour(request.operator?.version);
+  warnings.push(...release.warnings);
 
   const already = alreadyInstrumentedReason(pod.spec);
   if (already) return notInjected(already);
@@ -236,7 +241,7 @@ export function mutatePodForNodejs(request: AdmissionRequest): MutationResult {
       `Instrumentation ${instrumentationKey(selection.instrumentation)} would be refused by the operator's webhook, so it cannot exist: ${verdict.errors.join('; ')}`,
     );
   }
-  const defaulted = applyWebhookDefaults(selection.instrumentation);
+  const defaulted = applyWebhookDefaults(selection.instrumentation, request.operator?.defaultNodejsImage);
   defaulted.applied.forEach(explain);
   const inst = defaulted.instrumentation;
 
@@ -278,7 +283,7 @@ export function mutatePodForNodejs(request: AdmissionRequest): MutationResult {
       explain(`${target.name}: NOT instrumented: NODE_OPTIONS comes from valueFrom, which the operator will not edit`);
       continue;
     }
-    const outcome = instrumentContainer(original, inst, facts, podVolumes, explain);
+    const outcome = instrumentContainer(original, inst, facts, podVolumes, explain, release);
     podVolumes = outcome.podVolumes;
     const replace = (c: V1Container) => (c.name === target.name ? outcome.container : c);
     if (target.isInit) initContainers = initContainers.map(replace);

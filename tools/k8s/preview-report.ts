@@ -20,6 +20,9 @@ export interface PreviewOptions {
   resolveEnv?: boolean;
   /** The trees the universal image holds (default: every major of node-versions/versions.json). */
   universalTrees?: readonly Tree[];
+  /** The operator's release (default: the one the preview models) and its default Node.js image (--auto-instrumentation-nodejs-image). */
+  operatorVersion?: string;
+  operatorNodejsImage?: string;
 }
 
 export interface WorkloadPreview {
@@ -102,6 +105,7 @@ export function previewDocuments(documents: readonly ManifestDocument[], options
       ownerObjects: pod.ownerObjects,
       instrumentations,
       existingObjects: existingObjects(documents, options.defaultNamespace),
+      operator: { version: options.operatorVersion, defaultNodejsImage: options.operatorNodejsImage },
     });
     const title = describeDocument(workload as unknown as Record<string, unknown>);
     const sections = [`=== ${title} ===`];

@@ -1,8 +1,9 @@
 import { readManifestFile, type ManifestDocument } from './manifest-documents';
 import { previewDocuments, type PreviewOptions } from './preview-report';
+import { MODELLED_RELEASE, releaseBehaviour } from './operator/operator-release';
 
 // npm run k8s:preview -- <workload.yaml> <instrumentations.yaml> [more.yaml...]
-//   [--namespace NS] [--workload NAME] [--resolve-env]
+//   [--namespace NS] [--workload NAME] [--resolve-env] [--operator-version V] [--operator-nodejs-image I]
 // Shows what the OpenTelemetry Operator would do to the pods of each workload
 // in the files (Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet,
 // Pod), using the Instrumentations (and Namespaces) found in the same files.
@@ -10,7 +11,9 @@ import { previewDocuments, type PreviewOptions } from './preview-report';
 const USAGE = `usage: npm run k8s:preview -- <workload.yaml> <instrumentations.yaml> [more.yaml...]
   --namespace NS   namespace for documents that name none (default: default)
   --workload NAME  only this workload
-  --resolve-env    also print each instrumented container's environment as the kubelet resolves it`;
+  --resolve-env    also print each instrumented container's environment as the kubelet resolves it
+  --operator-version VERSION      the operator release to answer for (default: ${MODELLED_RELEASE})
+  --operator-nodejs-image IMAGE   the operator's default Node.js image (its --auto-instrumentation-nodejs-image)`;
 
 function parseArgs(args: string[]): { files: string[]; options: PreviewOptions } {
   const files: string[] = [];
@@ -25,6 +28,8 @@ function parseArgs(args: string[]): { files: string[]; options: PreviewOptions }
     if (arg === '--namespace') options.defaultNamespace = value();
     else if (arg === '--workload') options.workload = value();
     else if (arg === '--resolve-env') options.resolveEnv = true;
+    else if (arg === '--operator-version') options.operatorVersion = value();
+    else if (arg === '--operator-nodejs-image') options.operatorNodejsImage = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -32,6 +37,7 @@ function parseArgs(args: string[]): { files: string[]; options: PreviewOptions }
     else files.push(arg);
   }
   if (files.length === 0) throw new Error(`no files given\n${USAGE}`);
+  if (options.operatorVersion !== undefined) releaseBehaviour(options.operatorVersion);
   return { files, options };
 }
 

@@ -17,12 +17,20 @@ export interface DefaultedInstrumentation {
   applied: string[];
 }
 
-export function applyWebhookDefaults(inst: Instrumentation): DefaultedInstrumentation {
+/**
+ * `defaultNodejsImage`: the operator's --auto-instrumentation-nodejs-image (its
+ * release's upstream image unless set), which only the cluster knows.
+ */
+export function applyWebhookDefaults(inst: Instrumentation, defaultNodejsImage?: string): DefaultedInstrumentation {
   const applied: string[] = [];
   const nodejs = { ...(inst.spec.nodejs ?? {}) };
   if (!nodejs.image) {
-    nodejs.image = OPERATOR_DEFAULT_NODEJS_IMAGE;
-    applied.push('spec.nodejs.image is unset: the operator fills in its own default (upstream) image, not ours');
+    nodejs.image = defaultNodejsImage ?? OPERATOR_DEFAULT_NODEJS_IMAGE;
+    applied.push(
+      defaultNodejsImage
+        ? `spec.nodejs.image is unset: the operator fills in its default image ${defaultNodejsImage}, not ours`
+        : "spec.nodejs.image is unset: the operator fills in its own default (upstream) image, not ours; which one depends on the operator's release and its --auto-instrumentation-nodejs-image flag (--operator-nodejs-image says it)",
+    );
   }
   const resources = { ...(nodejs.resourceRequirements ?? {}) };
   if (resources.limits == null) {
