@@ -195,6 +195,14 @@ const toolPlugin = {
   name: 'tool',
   setup(b) {
     b.onResolve({ filter: /\/sdk-line$/ }, () => ({ path: join(srcDir, 'sdk-line', lineFile) }));
+    // Bare imports from src/ (the doctor reads the configuration file with
+    // yaml) resolve in this major's dependency set, as the core's do: the image
+    // build has no repository node_modules to fall back on.
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'resolved' || args.path.startsWith('node:') || !args.importer.startsWith(srcDir + '/')) return undefined;
+      const result = await b.resolve(args.path, { kind: args.kind, resolveDir: depsDir, pluginData: 'resolved' });
+      return result.errors.length ? { errors: result.errors } : { path: result.path, external: result.external, sideEffects: result.sideEffects };
+    });
   },
 };
 
