@@ -51,6 +51,7 @@ describe.each(programs)('$id: $covers', (program) => {
     expect(outcome(ours), `exit under our tree vs bare\n${output}`).toEqual(outcome(bare));
 
     const lines = ourLines(ours.stdout + ours.stderr);
+    expect(lines.some((l) => l.includes('started custom-otel-autoinstrumentation-nodejs')), `our tree loaded (its start-up line)\n${output}`).toBe(true);
     expect(lines.filter((l) => / (warn|error):/.test(l)), 'warnings or errors of ours').toEqual([]);
     expect(lines.length, `start-up lines of ours (one per process at most)\n${lines.join('\n')}`).toBeLessThanOrEqual(program.processes ?? 1);
     expect(addedWarnings(bare.stdout + bare.stderr, ours.stdout + ours.stderr), 'warnings only under our tree').toEqual([]);
