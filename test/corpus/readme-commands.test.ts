@@ -92,17 +92,15 @@ describe('as typed here, in a fresh clone of this commit', () => {
     if (clone) rmSync(clone, { recursive: true, force: true });
   });
 
-  it('npm run stage -- --versions 20: the node20 tree and a universal tree whose files all resolve', async () => {
-    const run = await shell(typed('npm run stage'), clone, 600_000);
-    expect(run.code, run.output).toBe(0);
+  it('the test app walk-through in order: npm run stage -- --versions 20 (a universal tree whose files resolve), test-app npm ci, MariaDB, the launcher with console spans, curl', async () => {
+    const staged = await shell(typed('npm run stage'), clone, 600_000);
+    expect(staged.code, staged.output).toBe(0);
     const universal = join(clone, '.stage', 'trees', 'universal');
-    expect(existsSync(join(universal, 'node20', 'autoinstrumentation.js')), run.output).toBe(true);
+    expect(existsSync(join(universal, 'node20', 'autoinstrumentation.js')), staged.output).toBe(true);
     const loaded = await shell(`node -e "require('${universal}/autoinstrumentation.js')"`, clone, 60_000, { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
     expect(loaded.code, loaded.output).toBe(0);
     expect(loaded.output).toContain('started custom-otel-autoinstrumentation-nodejs');
-  }, 600_000);
 
-  it('the test app walk-through: test-app npm ci, MariaDB, the launcher with console spans, curl', async () => {
     for (const command of [typed('(cd test-app'), typed('scripts/mariadb.sh')]) {
       const run = await shell(command, clone, 300_000);
       expect(run.code, `${command}\n${run.output}`).toBe(0);
