@@ -41,8 +41,10 @@ export interface CorpusProgram {
   requests: CorpusRequest[];
   /** Node processes that load our tree (a parent that spawns node children counts them). */
   processes?: number;
-  /** Where not stated otherwise: a program that is no published program but a launcher of a package's documented entry. */
+  /** No published program: a launcher of a package's documented entry. */
   launcher?: true;
+  /** It also listens on a fixed port of its own: its cases run one at a time. */
+  fixedPort?: number;
 }
 
 const SITE = SITE_DIR;
@@ -187,6 +189,8 @@ export const PROGRAMS: CorpusProgram[] = [
     covers: "Marp CLI's server mode (its bin ends with process.exit() in an 'exit' listener; bundled Express and ws)",
     majors: [18, 26],
     command: () => ['node_modules/@marp-team/marp-cli/marp-cli.js', '--server', SITE],
+    // Its live-reload WebSocket server.
+    fixedPort: 37717,
     requests: [{ path: '/deck.md' }, { path: '/hello.txt' }, { path: '/nothing.md' }],
   },
 ];
