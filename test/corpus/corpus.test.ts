@@ -8,7 +8,7 @@
  *   - at most one start-up line of ours per process that loads our tree, and no warning;
  *   - at the collector, one server span with our custom.* attributes per request.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { operatorEnv } from '../support/app-process';
 import { PROGRAMS, type CorpusProgram } from './programs';
@@ -37,7 +37,7 @@ const isOurServerSpan = (service: string) => (s: ReceivedSpan) =>
 
 describe.each(programs)('$id: $covers', (program) => {
   const test = program.fixedPort ? it : it.concurrent;
-  test.each(casesOf(program))('Node $major, $signal: bare and under our tree alike', async ({ major, signal }) => {
+  test.for(casesOf(program))('Node $major, $signal: bare and under our tree alike', async ({ major, signal }, { expect }) => {
     const { runtimeDir, entry } = inject('corpusMajors')[major]!;
     const service = `corpus-${program.id}-${major}-${signal}`;
     const { NODE_OPTIONS, ...otelEnv } = operatorEnv(entry, receiver.grpcUrl, { OTEL_SERVICE_NAME: service });

@@ -6,7 +6,7 @@
  * scripts of the corpus package. Same stdout, same stderr but for our one
  * start-up line, same exit code, same files written.
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ function runToEnd(program: ShortProgram, runtimeDir: string, env: Record<string,
 }
 
 describe.each(SHORT_PROGRAMS)('$id', (program) => {
-  it.concurrent.each(program.majors)('Node %i: same output, files and exit code under our tree', async (major) => {
+  it.concurrent.for(program.majors)('Node %i: same output, files and exit code under our tree', async (major, { expect }) => {
     const { runtimeDir, entry } = inject('corpusMajors')[major]!;
     const { NODE_OPTIONS, ...otelEnv } = operatorEnv(entry, 'http://127.0.0.1:1', { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
     const bare = await runToEnd(program, runtimeDir, otelEnv);

@@ -46,6 +46,10 @@ export async function runProgram(program: CorpusProgram, options: { runtimeDir: 
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: the signal goes to the program's process alone
+    // (as the kubelet's goes to the container's first process), and whatever
+    // it leaves behind is ended with the group, as a container's end would.
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
@@ -60,10 +64,18 @@ export async function runProgram(program: CorpusProgram, options: { runtimeDir: 
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
+    endGroup(child.pid!);
     throw new Error(`${(error as Error).message}\n${describe()}`);
   }
   const answers: Answer[] = [];
-  for (const item of program.requests) answers.push(item.websocket ? await websocketFirstMessage(port, item.path) : await send(port, item));
+  try {
+    for (const item of program.requests) answers.push(item.websocket ? await websocketFirstMessage(port, item.path) : await send(port, item));
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    endGroup(child.pid!);
+    throw new Error(`request ${answers.length + 1} failed: ${(error as Error).message}\n${describe()}`);
+  }
   child.kill(options.signal);
   let killedAfterHang = false;
   const guard = setTimeout(() => {
@@ -72,7 +84,17 @@ export async function runProgram(program: CorpusProgram, options: { runtimeDir: 
   }, HANG_GUARD_MS);
   const exit = await exited;
   clearTimeout(guard);
+  endGroup(child.pid!);
   return { answers, exit, killedAfterHang, stdout, stderr };
+}
+
+/** SIGKILL to what is left of the program's process group (children it did not end). */
+function endGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left.
+  }
 }
 
 function freePort(): Promise<number> {
