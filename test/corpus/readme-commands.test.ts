@@ -34,7 +34,11 @@ export function readmeCommands(readme: string): string[] {
  * the example host, a --image of its own so it leaves the tested images alone).
  */
 const WHERE: Record<string, { file: string; fragment: string; how?: string }> = {
-  './build-multi-version': { file: 'test/e2e/support/global-setup.ts', fragment: 'build-multi-version', how: 'the e2e set-up builds 18, 20 and 22 with the same script (every major: `--versions` left out is the only difference)' },
+  './build-multi-version': {
+    file: 'test/e2e/support/global-setup.ts',
+    fragment: "runBuildScript(['--versions', majors.join(','), '--offline'])",
+    how: 'the e2e set-up builds 18, 20 and 22 with the same script, --offline after its --prefetch; all seven majors as typed is not run by a test (minutes of image builds)',
+  },
   'npm test': { file: '.ci/run', fragment: 'npm test', how: 'CI runs it as typed' },
   'npm run stage -- --versions 20': { file: 'test/corpus/readme-commands.test.ts', fragment: 'as typed here' },
   '(cd test-app && npm ci)': { file: 'test/corpus/readme-commands.test.ts', fragment: 'as typed here' },
