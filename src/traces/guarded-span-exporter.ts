@@ -2,6 +2,9 @@
  * Puts a fence around the real exporter: a throw becomes a failed result, an
  * export that never settles is failed after its timeout, and each kind of
  * failure is logged once with the spans lost counted for the periodic summary.
+ * At exit it hands over what the process must still deliver: the batches
+ * sent but not answered, and (while capturing) the batches the batch
+ * processor flushes into it, which then do not go out asynchronously.
  */
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describeError, type Diagnostics } from '../diagnostics';
@@ -14,8 +17,9 @@ const SUCCESS = 0;
 const FAILED = 1;
 
 export class GuardedSpanExporter implements SpanExporter {
-  /** Spans handed to the inner exporter and not answered yet. */
-  private unanswered = 0;
+  /** Batches handed to the inner exporter and not answered yet. */
+  private readonly unanswered = new Set<ReadableSpan[]>();
+  private captured: ReadableSpan[][] | undefined;
 
   constructor(
     private readonly inner: SpanExporter,
@@ -25,12 +29,17 @@ export class GuardedSpanExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.captured) {
+      this.captured.push(spans);
+      resultCallback({ code: SUCCESS });
+      return;
+    }
     let settled = false;
-    this.unanswered += spans.length;
+    this.unanswered.add(spans);
     const settle = (result: ExportResult) => {
       if (settled) return;
       settled = true;
-      this.unanswered -= spans.length;
+      this.unanswered.delete(spans);
       clearTimeout(timer);
       if (result.code !== SUCCESS) {
         this.diagnostics.markReported(result.error);
@@ -53,12 +62,29 @@ export class GuardedSpanExporter implements SpanExporter {
     }
   }
 
-  /** The process exits without waiting for the collector: what it has not answered is lost. */
-  abandon(reason: string): void {
-    if (this.unanswered === 0) return;
-    this.diagnostics.once('export.abandoned', 'warn', `exiting without the answer to an export to ${this.destination}: ${reason} (lost spans are counted)`);
-    this.diagnostics.count('spans not exported', this.unanswered);
-    this.unanswered = 0;
+  /**
+   * Every span the process still has to deliver as it exits: the batches not
+   * answered yet (sent again: at least once beats lost) and those `flush`
+   * hands over synchronously. Afterwards nothing goes out asynchronously.
+   */
+  takeForExit(flush: () => void): ReadableSpan[] {
+    const captured: ReadableSpan[][] = [];
+    this.captured = captured;
+    try {
+      flush();
+    } catch {
+      // the processor's flush: what it handed over is still taken
+    }
+    const spans = [...this.unanswered, ...captured].flat();
+    this.unanswered.clear();
+    return spans;
+  }
+
+  /** The exit delivery did not reach the collector: count what is lost. */
+  lostAtExit(count: number, reason: string): void {
+    if (count === 0) return;
+    this.diagnostics.once('export.exit', 'warn', `exiting without delivering ${count} span${count === 1 ? '' : 's'} to ${this.destination}: ${reason} (lost spans are counted)`);
+    this.diagnostics.count('spans not exported', count);
   }
 
   async shutdown(): Promise<void> {
