@@ -82,18 +82,26 @@ export function installShutdownHooks(work: ExitWork, timeoutMs: number, diagnost
     });
 
   for (const signal of SIGNALS) {
+    let passing = false;
+    const passOn = () => {
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
     const onSignal = () => {
+      // A second signal while we flush: it ends the process now, as it would bare.
+      if (passing) return passOn();
       if (signalAction(signalOutcome(signalListeners(signal, onSignal))) === 'flush, app decides') {
         void flush();
         return;
       }
-      // Leave first: a second signal during the flush ends the process as bare.
-      process.removeListener(signal, onSignal);
+      // We stay a listener while we flush: signal-exit acts only once its
+      // listeners are the last ones, so it waits for us, then ends the process.
+      passing = true;
       // A ref'd timer while we flush: the process must not end before the signal does.
       const hold = setTimeout(() => undefined, timeoutMs + 1000);
       void flush().then(() => {
         clearTimeout(hold);
-        process.kill(process.pid, signal);
+        passOn();
       });
     };
     process.on(signal, onSignal);
