@@ -19,6 +19,7 @@ import { createPropagator } from './propagation';
 import { HttpAwareContextManager } from './context-manager';
 import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
+import { OpenSpans } from './processor/open-spans';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
 import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
@@ -93,10 +94,11 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
     : NO_EXPORT;
   const policy = samplingPolicy(config);
+  const openSpans = new OpenSpans();
   const tracerProvider = sdk.createTracerProvider({
     resource,
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
-    spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanProcessors: [openSpans, new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
   trace.setGlobalTracerProvider(tracerProvider);
@@ -145,6 +147,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
       // require('http') activates an instrumentation that asks for a logger.
       flush: async () => {
         await tracerProvider.forceFlush();
+        // The batch processor is answered at once; the collector's answers come later.
+        if (exporter instanceof GuardedSpanExporter) await exporter.answered();
         await Promise.all([meterProvider?.forceFlush(), loggerProvider?.forceFlush()]);
       },
       collectMetrics: async () => {
@@ -152,7 +156,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         const { resourceMetrics } = await otlpReader.collect();
         lastMetrics = resourceMetrics;
       },
-      deliverNow: (timeoutMs) =>
+      deliverNow: (timeoutMs) => {
+        // Spans the app's own exit cut short (see OpenSpans) end now, before the queue is taken.
+        openSpans.endAll();
         deliverAtExit(
           {
             spans:
@@ -169,7 +175,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
           },
           timeoutMs,
           diagnostics,
-        ),
+        );
+      },
     },
     config.shutdownTimeoutMs,
     diagnostics,

@@ -2,9 +2,14 @@
  * Puts a fence around the real exporter: a throw becomes a failed result, an
  * export that never settles is failed after its timeout, and each kind of
  * failure is logged once with the spans lost counted for the periodic summary.
- * At exit it hands over what the process must still deliver: the batches
- * sent but not answered, and (while capturing) the batches the batch
- * processor flushes into it, which then do not go out asynchronously.
+ * The batch processor gets its answer at once: its export timer is not
+ * unref'd and would hold the app's event loop for the whole export timeout
+ * of a collector that does not answer. We keep the batch until the collector
+ * answers (at most MAX_UNANSWERED_SPANS: past that a new batch is dropped and
+ * counted, as the processor's full queue would); flush() waits for them. At
+ * exit it hands over what the process must still deliver: the batches sent
+ * but not answered, and (while capturing) the batches the batch processor
+ * flushes into it, which then do not go out asynchronously.
  */
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describeError, type Diagnostics } from '../diagnostics';
@@ -15,11 +20,15 @@ interface ExportResult {
 }
 const SUCCESS = 0;
 const FAILED = 1;
+/** As many spans as the batch processor's queue holds. */
+export const MAX_UNANSWERED_SPANS = 2048;
 
 export class GuardedSpanExporter implements SpanExporter {
   /** Batches handed to the inner exporter and not answered yet. */
   private readonly unanswered = new Set<ReadableSpan[]>();
   private captured: ReadableSpan[][] | undefined;
+  private unansweredSpans = 0;
+  private readonly whenAnswered: Array<() => void> = [];
 
   constructor(
     private readonly inner: SpanExporter,
@@ -34,32 +43,47 @@ export class GuardedSpanExporter implements SpanExporter {
       resultCallback({ code: SUCCESS });
       return;
     }
+    if (this.unansweredSpans + spans.length > MAX_UNANSWERED_SPANS) {
+      this.diagnostics.once('export.backlog', 'warn', `the collector at ${this.destination} has not answered ${this.unansweredSpans} spans yet; newer spans are dropped until it does (lost spans are counted)`);
+      this.diagnostics.count('spans not exported', spans.length);
+      resultCallback({ code: SUCCESS });
+      return;
+    }
     let settled = false;
     this.unanswered.add(spans);
+    this.unansweredSpans += spans.length;
     const settle = (result: ExportResult) => {
       if (settled) return;
       settled = true;
-      this.unanswered.delete(spans);
       clearTimeout(timer);
+      if (!this.unanswered.delete(spans)) return; // taken for the exit delivery meanwhile
+      this.unansweredSpans -= spans.length;
       if (result.code !== SUCCESS) {
         this.diagnostics.markReported(result.error);
         const reason = describeError(result.error ?? 'unknown error');
         this.diagnostics.once(`export:${reason.slice(0, 40)}`, 'warn', `exporting spans to ${this.destination} failed: ${reason} (the app is unaffected; lost spans are counted)`);
         this.diagnostics.count('spans not exported', spans.length);
       }
-      try {
-        resultCallback(result);
-      } catch {
-        // the batch processor's callback: nothing of ours to recover
-      }
+      if (this.unanswered.size === 0) for (const resolve of this.whenAnswered.splice(0)) resolve();
     };
     const timer = setTimeout(() => settle({ code: FAILED, error: new Error(`no answer within ${this.timeoutMs} ms`) }), this.timeoutMs + 1000);
     timer.unref();
+    try {
+      resultCallback({ code: SUCCESS });
+    } catch {
+      // the batch processor's callback: nothing of ours to recover
+    }
     try {
       this.inner.export(spans, settle);
     } catch (error) {
       settle({ code: FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
+  }
+
+  /** Resolves once every batch sent has its answer (or its failure). */
+  answered(): Promise<void> {
+    if (this.unanswered.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenAnswered.push(resolve));
   }
 
   /**
@@ -77,6 +101,7 @@ export class GuardedSpanExporter implements SpanExporter {
     }
     const spans = [...this.unanswered, ...captured].flat();
     this.unanswered.clear();
+    this.unansweredSpans = 0;
     return spans;
   }
 

@@ -23,7 +23,9 @@ export function nodeOf(major: number): Promise<string> {
 /** autoinstrumentation.js of the major's tree, staged under .stage/reliability. */
 export function entryOf(major: number): Promise<string> {
   if (!trees.has(major)) {
-    trees.set(major, nodeOf(major).then((node) => stageMajor({ major, outDir: join(REPO, '.stage', 'reliability', `node${major}`), runtimeDir: join(node, '..', '..') })));
+    const stage = (node: string) => stageMajor({ major, outDir: join(REPO, '.stage', 'reliability', `node${major}`), runtimeDir: join(node, '..', '..') });
+    // Once more on failure: the dependency-set cache is shared with other runs on the machine.
+    trees.set(major, nodeOf(major).then((node) => stage(node).catch(() => stage(node))));
   }
   return trees.get(major)!.then((dir) => join(dir, 'autoinstrumentation.js'));
 }
