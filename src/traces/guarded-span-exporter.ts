@@ -102,6 +102,7 @@ export class GuardedSpanExporter implements SpanExporter {
     const spans = [...this.unanswered, ...captured].flat();
     this.unanswered.clear();
     this.unansweredSpans = 0;
+    for (const resolve of this.whenAnswered.splice(0)) resolve();
     return spans;
   }
 
