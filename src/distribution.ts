@@ -8,7 +8,7 @@ import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { parseConfig, type DistributionConfig } from './config/config';
 import { describeError, diagnostics } from './diagnostics';
 import { DIAG_LEVELS, sdkDiagLogger, sdkErrorHandler } from './sdk-diagnostics';
@@ -19,6 +19,7 @@ import { createPropagator } from './propagation';
 import { HttpAwareContextManager } from './context-manager';
 import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
+import { OpenSpans } from './processor/open-spans';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
 import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
@@ -32,7 +33,7 @@ import { shortenUnsampledRequests } from './instrumentations/unsampled-requests'
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
-import { collectorAnswers } from './collector-probe';
+import { deliverAtExit } from './exit-delivery/exit-delivery';
 
 // For doctor.js, which loads the core without starting it.
 export { exportTestSpan } from './doctor/export-probe';
@@ -44,13 +45,6 @@ function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExpor
   const target = config.traces.otlp;
   const exporter = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
   return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
-}
-
-/** Where a short-lived process sends what it recorded (spans first, else log records); undefined: nowhere remote. */
-function exitDestination(config: DistributionConfig): string | undefined {
-  if (config.traces.exporter === 'otlp') return config.traces.otlp.url;
-  if (config.logs.exporter === 'otlp') return config.logs.otlp.url;
-  return undefined;
 }
 
 const NO_EXPORT: SpanProcessor = {
@@ -77,6 +71,10 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
+  // Settles the detectors' asynchronous attributes as soon as they are known:
+  // until then the batch processor defers every export to a promise, which an
+  // 'exit' listener never sees resolve, and a short process would lose its spans.
+  void Promise.resolve((resource as { waitForAsyncAttributes?: () => Promise<void> }).waitForAsyncAttributes?.()).catch(() => undefined);
   context.setGlobalContextManager(new HttpAwareContextManager().enable());
   propagation.setGlobalPropagator(createPropagator(config.propagators, sdk.jaegerPropagator, (message) => diagnostics.log('warn', message)));
 
@@ -96,10 +94,11 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
     : NO_EXPORT;
   const policy = samplingPolicy(config);
+  const openSpans = new OpenSpans();
   const tracerProvider = sdk.createTracerProvider({
     resource,
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
-    spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanProcessors: [openSpans, new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
   trace.setGlobalTracerProvider(tracerProvider);
@@ -139,21 +138,44 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
   }
 
-  const destination = exitDestination(config);
+  // The OTLP reader (the first of OTEL_METRICS_EXPORTER's otlp) gives the exit delivery its last collection.
+  const otlpReader: MetricReader | undefined = config.metrics.exporters.includes('otlp') ? readers[config.metrics.exporters.indexOf('otlp')] : undefined;
+  let lastMetrics: ResourceMetrics | undefined;
   installShutdownHooks(
     {
-      everything: async () => {
-        await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
-      },
       // One after the other: sending spans may load the exporter, whose
       // require('http') activates an instrumentation that asks for a logger.
-      recorded: async () => {
-        await tracerProvider.shutdown();
-        await loggerProvider?.shutdown();
+      flush: async () => {
+        await tracerProvider.forceFlush();
+        // The batch processor is answered at once; the collector's answers come later.
+        if (exporter instanceof GuardedSpanExporter) await exporter.answered();
+        await Promise.all([meterProvider?.forceFlush(), loggerProvider?.forceFlush()]);
       },
-      collectorAnswers: () => (destination === undefined ? Promise.resolve(true) : collectorAnswers(destination, config.exitAnswerTimeoutMs)),
-      abandon: () => {
-        if (exporter instanceof GuardedSpanExporter) exporter.abandon(`the collector's address refused or stayed silent for CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS=${config.exitAnswerTimeoutMs}`);
+      collectMetrics: async () => {
+        if (!otlpReader) return;
+        const { resourceMetrics } = await otlpReader.collect();
+        lastMetrics = resourceMetrics;
+      },
+      deliverNow: (timeoutMs) => {
+        // Spans the app's own exit cut short (see OpenSpans) end now, before the queue is taken.
+        openSpans.endAll();
+        deliverAtExit(
+          {
+            spans:
+              exporter instanceof GuardedSpanExporter
+                ? {
+                    target: config.traces.otlp,
+                    // The batch processor hands its queue to the exporter synchronously on a flush.
+                    items: exporter.takeForExit(() => void exportProcessor.forceFlush().catch(() => undefined)),
+                    encode: (spans) => sdk.traceRequestBytes(spans),
+                    lost: (count, reason) => exporter.lostAtExit(count, reason),
+                  }
+                : undefined,
+            metrics: otlpReader && lastMetrics ? { target: config.metrics.otlp, collection: lastMetrics } : undefined,
+          },
+          timeoutMs,
+          diagnostics,
+        );
       },
     },
     config.shutdownTimeoutMs,

@@ -5,11 +5,12 @@ import type { SdkLine } from '../sdk-line';
 import type { Diagnostics } from '../diagnostics';
 import { createOtlpExporter } from '../otlp-exporters';
 import { FileMetricExporter } from './file-metric-exporter';
+import { detachedMetricExporter } from './detached-metric-exporter';
 
 export function createMetricReaders(config: DistributionConfig['metrics'], sdk: SdkLine, diagnostics: Diagnostics): MetricReader[] {
   const periodic = (exporter: PushMetricExporter) => sdk.periodicReader(exporter, config.exportIntervalMs, Math.min(config.exportTimeoutMs, config.exportIntervalMs));
   const factories: Record<MetricExporterName, () => MetricReader> = {
-    otlp: () => periodic(createOtlpExporter<PushMetricExporter>('metrics', config.otlp)),
+    otlp: () => periodic(detachedMetricExporter(createOtlpExporter<PushMetricExporter>('metrics', config.otlp), `${config.otlp.url} (${config.otlp.protocol})`, diagnostics)),
     console: () => periodic(sdk.consoleMetricExporter()),
     file: () => periodic(new FileMetricExporter(config.file.path, config.file.maxBytes, diagnostics, dataPointTypeName)),
     prometheus: () => {
