@@ -73,7 +73,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     return;
   }
   const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
-  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  const configuredResourceKeys = new Set(Object.keys(resourceAttributes(config, processName())));
+  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables, configuredResourceKeys), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
