@@ -42,8 +42,14 @@ function outsideContainer(node: string): { node: string; args: string[] } {
 }
 
 describe.each(majors)('node$major: a plain start', (entry) => {
+  let tree: string;
+  let runtime: string;
+  // Staging (an npm install when the cache is cold) belongs to the set-up's time, not the test's.
+  beforeAll(async () => {
+    [tree, runtime] = await Promise.all([stagedTreeOf('plain-start', entry.major), runtimeOf(entry.major, 'newest')]);
+  });
+
   it.each(['inside a container', 'outside a container'] as const)('%s prints exactly the start-up line and no warning', async (where) => {
-    const [tree, runtime] = await Promise.all([stagedTreeOf('plain-start', entry.major), runtimeOf(entry.major, 'newest')]);
     const service = `plain-start-${entry.major}-${where.split(' ')[0]}`;
     const launch = where === 'outside a container' ? outsideContainer(nodeOf(runtime)) : { node: nodeOf(runtime), args: [] };
     const app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(join(tree, 'autoinstrumentation.js'), receiver.grpcUrl, { OTEL_SERVICE_NAME: service }), {
