@@ -34,6 +34,7 @@ const RUNTIMES: Array<{ major: number; cases: Array<keyof typeof CASES> }> = [
   { major: 20, cases: ['detected', 'typeModule', 'tsx'] },
   { major: 22, cases: ['detected', 'typeModule', 'strippedTs', 'strippedMts', 'tsx'] },
   { major: 24, cases: ['detected', 'typeModule', 'strippedTs', 'strippedMts', 'tsx'] },
+  { major: 26, cases: ['detected', 'typeModule', 'strippedTs', 'strippedMts', 'tsx'] },
 ];
 const requested = process.env.MATRIX_MAJORS?.split(',').map(Number);
 
