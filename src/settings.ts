@@ -21,7 +21,7 @@ export const EXIT_ANSWER_TIMEOUT_MS = numberSetting('CUSTOM_OTEL_EXIT_ANSWER_TIM
   doc: 'a process ending on its own within 10 s, with spans or logs to send, waits this long for anything at all from the collector\'s address before it exits without sending them',
 });
 export const ESM_HOOK = oneOfSetting('CUSTOM_OTEL_ESM_HOOK', ['auto', 'always', 'never'] as const, 'auto', {
-  doc: '`auto`: loader hook for ESM entries only; `always` (a CommonJS app that `import()`s ES modules); `never`',
+  doc: '`auto`: loader hook only for entries Node runs as ES modules (by its own rules: extension, package type, syntax detection, type stripping, an `--import` loader); `always` (a CommonJS app that `import()`s ES modules); `never`',
 });
 
 export const DISTRIBUTION_SETTINGS = [SDK_DISABLED, LOG_LEVEL, SERVICE_NAME, RESOURCE_ATTRIBUTES, RESOURCE_DETECTORS, PROPAGATORS, SHUTDOWN_TIMEOUT_MS, EXIT_ANSWER_TIMEOUT_MS, ESM_HOOK];
