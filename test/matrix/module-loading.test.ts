@@ -1,7 +1,7 @@
 /**
  * Whatever upstream instruments, ours instruments too, however the app loads
  * the module. Real packages from npm (test/fixtures/module-loading, its own
- * lockfile) are loaded in each way an app can name them, under our staged
+ * lockfile) are loaded in each way an app can name them (eleven), under our staged
  * tree and under upstream's register (@opentelemetry/auto-instrumentations-node
  * of the same SDK line, from the same lockfile), on a real runtime; the
  * instrumentation scopes of the spans that reach a real OTLP receiver are
@@ -36,6 +36,8 @@ const WAYS_OF_LOADING: Record<string, (pkg: Package) => { script: string; cwd: s
   'createRequire from an ES module': () => ({ script: join(WAYS, 'create-require.mjs'), cwd: FIXTURE }),
   'import() from a CommonJS entry': () => ({ script: join(WAYS, 'dynamic-import.cjs'), cwd: FIXTURE }),
   'import from an ES module': (pkg) => ({ script: join(WAYS, `esm-import-${pkg}.mjs`), cwd: FIXTURE }),
+  'import by file URL from an ES module': () => ({ script: join(WAYS, 'esm-import-path.mjs'), cwd: FIXTURE }),
+  'import of an "imports" alias from an ES module': () => ({ script: join(WAYS, 'esm-imports-alias.mjs'), cwd: FIXTURE }),
 };
 
 /** The scopes that say the package was instrumented. */
