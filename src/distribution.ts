@@ -31,7 +31,7 @@ import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests } from './instrumentations/unsampled-requests';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
-import { wantsEsmHook } from './esm-app';
+import { thisEntryFormat, wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
 import { deliverAtExit } from './exit-delivery/exit-delivery';
 
@@ -67,7 +67,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     return;
   }
   const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
-  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  const configuredResourceKeys = new Set(Object.keys(resourceAttributes(config, processName())));
+  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables, configuredResourceKeys), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
@@ -109,7 +110,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   // ESM imports bypass require(): an ESM app gets the loader hook, and each
   // instrumentation on first resolve where in-thread module hooks see imports,
   // else all at once. A CommonJS app gets each on first require.
-  const esmApp = wantsEsmHook(config.esmHook, process.argv[1]);
+  const entryFormat = thisEntryFormat(process.argv[1]);
+  const esmApp = wantsEsmHook(config.esmHook, entryFormat);
   let registerHooks: RegisterHooks | undefined;
   try {
     registerHooks = esmApp ? inThreadModuleHooks(__dirname) : undefined;
@@ -130,9 +132,10 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
 
   // After the instrumentations exist (their hooks tell which modules to wrap),
   // before the app's first import.
-  let esm = 'not needed (CommonJS entry)';
+  const why = config.esmHook === 'auto' ? entryFormat.why : `CUSTOM_OTEL_ESM_HOOK=${config.esmHook}`;
+  let esm = `not needed (${why})`;
   try {
-    if (esmApp) esm = registerEsmLoader(__dirname, [...hookedModuleNames(instrumentations.started as never), ...instrumentations.deferredModules], registerHooks !== undefined);
+    if (esmApp) esm = `${registerEsmLoader(__dirname, [...hookedModuleNames(instrumentations.started as never), ...instrumentations.deferredModules], registerHooks !== undefined)} (${why})`;
   } catch (error) {
     esm = 'failed';
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);

@@ -18,7 +18,7 @@ export const SHUTDOWN_TIMEOUT_MS = numberSetting('CUSTOM_OTEL_SHUTDOWN_TIMEOUT_M
   doc: 'longest wait for the collector on a signal or at exit (a refused address is not waited for; a process that ends within 10 s of its start sends only its spans)',
 });
 export const ESM_HOOK = oneOfSetting('CUSTOM_OTEL_ESM_HOOK', ['auto', 'always', 'never'] as const, 'auto', {
-  doc: '`auto`: loader hook for ESM entries only; `always` (a CommonJS app that `import()`s ES modules); `never`',
+  doc: '`auto`: loader hook only for entries Node runs as ES modules (by its own rules: extension, package type, syntax detection, type stripping, an `--import` loader); `always` (a CommonJS app that `import()`s ES modules); `never`',
 });
 
 export const DISTRIBUTION_SETTINGS = [SDK_DISABLED, LOG_LEVEL, SERVICE_NAME, RESOURCE_ATTRIBUTES, RESOURCE_DETECTORS, PROPAGATORS, SHUTDOWN_TIMEOUT_MS, ESM_HOOK];
