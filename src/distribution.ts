@@ -12,6 +12,8 @@ import type { MeterProvider, MetricReader, ResourceMetrics } from '@opentelemetr
 import { parseConfig, type DistributionConfig } from './config/config';
 import { describeError, diagnostics } from './diagnostics';
 import { DIAG_LEVELS, sdkDiagLogger, sdkErrorHandler } from './sdk-diagnostics';
+import { appOpenTelemetryCheck } from './diag-origin';
+import { keepDeprecationOrigin } from './deprecation-origin';
 import { buildInfo } from './build-info';
 import { sdkLine, type SdkLine } from './sdk-line';
 import { buildResource, processName, resourceAttributes } from './resource';
@@ -68,7 +70,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   }
   const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
   const configuredResourceKeys = new Set(Object.keys(resourceAttributes(config, processName())));
-  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables, configuredResourceKeys), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  // Only our built tree (lib/) tells our SDK's frames from the app's: run from source, our SDK sits in node_modules/@opentelemetry too.
+  const fromAppOpenTelemetry = __filename.endsWith('.js') ? appOpenTelemetryCheck([`${__dirname}/`]) : undefined;
+  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables, configuredResourceKeys, fromAppOpenTelemetry), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = buildResource(config, sdk);
@@ -119,6 +123,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('warn', `in-thread module hooks are not usable, the ESM loader thread is used: ${describeError(error)}`);
   }
   const activation: Activation = !esmApp ? { on: 'require' } : registerHooks ? { on: 'resolve', registerHooks } : { on: 'start' };
+  keepDeprecationOrigin();
   const instrumentations = loadInstrumentations(
     config.instrumentations,
     activation,
