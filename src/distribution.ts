@@ -95,12 +95,14 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const exportProcessor = exporter
     ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
     : NO_EXPORT;
+  // The exit delivery takes what the batch processor still holds (see watchQueue).
+  const watchedExport = exporter instanceof GuardedSpanExporter ? exporter.watchQueue(exportProcessor) : exportProcessor;
   const policy = samplingPolicy(config);
   const openSpans = new OpenSpans();
   const tracerProvider = sdk.createTracerProvider({
     resource,
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
-    spanProcessors: [openSpans, new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanProcessors: [openSpans, new CustomSpanProcessor(watchedExport, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
   trace.setGlobalTracerProvider(tracerProvider);
