@@ -92,8 +92,9 @@ export class GuardedSpanExporter implements SpanExporter {
    * the export to a promise an 'exit' listener never sees resolve. The spans
    * watched here are taken then all the same (at most its queue's size).
    */
-  watchQueue(batchProcessor: SpanProcessor): SpanProcessor {
+  watchQueue(batchProcessor: SpanProcessor): SpanProcessor & { next: SpanProcessor } {
     return {
+      next: batchProcessor,
       onStart: (span: Span, parentContext: Context) => batchProcessor.onStart(span, parentContext),
       onEnd: (span: ReadableSpan) => {
         if ((span.spanContext().traceFlags & 1) !== 0) {
