@@ -41,12 +41,12 @@ import { deliverAtExit } from './exit-delivery/exit-delivery';
 export { exportTestSpan } from './doctor/export-probe';
 export { instrumentationNames } from './instrumentations/load';
 
-function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
+function createSpanExporter(config: DistributionConfig, sdk: SdkLine): { exporter: SpanExporter; sizeLimit?: SizeLimitedSpanExporter } | undefined {
   if (config.traces.exporter === 'none') return undefined;
-  if (config.traces.exporter === 'console') return sdk.consoleSpanExporter();
+  if (config.traces.exporter === 'console') return { exporter: sdk.consoleSpanExporter() };
   const target = config.traces.otlp;
-  const exporter = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
-  return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
+  const sizeLimit = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
+  return { exporter: new GuardedSpanExporter(sizeLimit, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics), sizeLimit };
 }
 
 const NO_EXPORT: SpanProcessor = {
@@ -94,16 +94,20 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   if (meterProvider && config.processor.requestMetrics) observers.push(new RequestMetrics(meterProvider.getMeter('custom-otel-nodejs', buildInfo.distributionVersion)));
   if (config.processor.debugSpans) observers.push(debugSpanLogger((line) => diagnostics.log('info', `span ${line}`), sdk.parentSpanId));
 
-  const exporter = createSpanExporter(config, sdk);
+  const created = createSpanExporter(config, sdk);
+  const exporter = created?.exporter;
+  const sizeLimit = created?.sizeLimit;
   const exportProcessor = exporter
     ? sdk.batchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 1000, exportTimeoutMillis: config.traces.otlp.timeoutMs })
     : NO_EXPORT;
+  // The exit delivery takes what the batch processor still holds (see watchQueue).
+  const watchedExport = exporter instanceof GuardedSpanExporter ? exporter.watchQueue(exportProcessor) : exportProcessor;
   const policy = samplingPolicy(config);
   const openSpans = new OpenSpans();
   const tracerProvider = sdk.createTracerProvider({
     resource,
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`),
-    spanProcessors: [openSpans, new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanProcessors: [openSpans, new CustomSpanProcessor(watchedExport, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit },
   });
   trace.setGlobalTracerProvider(tracerProvider);
@@ -170,12 +174,14 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         deliverAtExit(
           {
             spans:
-              exporter instanceof GuardedSpanExporter
+              exporter instanceof GuardedSpanExporter && sizeLimit
                 ? {
                     target: config.traces.otlp,
                     // The batch processor hands its queue to the exporter synchronously on a flush.
                     items: exporter.takeForExit(() => void exportProcessor.forceFlush().catch(() => undefined)),
                     encode: (spans) => sdk.traceRequestBytes(spans),
+                    requestsFor: (spans) => sizeLimit.requestsFor(spans),
+                    splitRejected: (spans, reason) => sizeLimit.splitRejected(spans, reason),
                     lost: (count, reason) => exporter.lostAtExit(count, reason),
                   }
                 : undefined,

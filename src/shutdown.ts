@@ -84,6 +84,8 @@ export function installShutdownHooks(work: ExitWork, timeoutMs: number, diagnost
   for (const signal of SIGNALS) {
     let passing = false;
     const passOn = () => {
+      // The process ends by the signal: no 'exit' event will write the summary.
+      diagnostics.flushSummary();
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };

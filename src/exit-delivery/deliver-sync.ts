@@ -7,7 +7,7 @@
 import { EXIT_WORKER_SOURCE } from './worker-source';
 import type { ExitRequest } from './exit-request';
 
-export type Delivery = 'delivered' | 'failed' | 'timed out';
+export type Delivery = 'delivered' | 'failed' | 'too large' | 'timed out';
 
 export function deliverSync(requests: ExitRequest[], timeoutMs: number): Delivery[] {
   if (requests.length === 0) return [];
@@ -27,6 +27,6 @@ export function deliverSync(requests: ExitRequest[], timeoutMs: number): Deliver
   void worker.terminate();
   return requests.map((_request, index) => {
     const outcome = Atomics.load(state, 1 + index);
-    return outcome === 1 ? 'delivered' : outcome === 2 ? 'failed' : 'timed out';
+    return outcome === 1 ? 'delivered' : outcome === 2 ? 'failed' : outcome === 3 ? 'too large' : 'timed out';
   });
 }

@@ -11,46 +11,69 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { OtlpTarget } from '../config/otlp-target';
 import type { Diagnostics } from '../diagnostics';
 import { deliverSync, type Delivery } from './deliver-sync';
-import { exitRequest, tlsFileVariables, type ExitRequest, type ExitSignal, type TlsMaterial } from './exit-request';
+import { exitRequest, tlsFileVariables, type ExitSignal, type TlsMaterial } from './exit-request';
 import { metricsRequestBytes } from './metrics-bytes';
 
-/** Spans per request: a batch of the batch processor's default size, well under a collector's 4 MiB limit. */
+/** Spans per request: a batch of the batch processor's default size. */
 const SPANS_PER_REQUEST = 512;
 
+export interface ExitSpans {
+  target: OtlpTarget;
+  items: ReadableSpan[];
+  encode(spans: ReadableSpan[]): Uint8Array;
+  /** Requests within CUSTOM_OTEL_EXPORT_MAX_BYTES (a span too large alone is dropped and counted). */
+  requestsFor(spans: ReadableSpan[]): ReadableSpan[][];
+  /** A request the collector rejected as too large: halves to send again. */
+  splitRejected(spans: ReadableSpan[], reason: string): ReadableSpan[][];
+  lost(count: number, reason: string): void;
+}
+
 export interface ExitContents {
-  spans: { target: OtlpTarget; items: ReadableSpan[]; encode(spans: ReadableSpan[]): Uint8Array; lost(count: number, reason: string): void } | undefined;
+  spans: ExitSpans | undefined;
   metrics: { target: OtlpTarget; collection: ResourceMetrics } | undefined;
 }
 
 export function deliverAtExit(contents: ExitContents, timeoutMs: number, diagnostics: Diagnostics, env: NodeJS.ProcessEnv = process.env): void {
-  const requests: ExitRequest[] = [];
-  const spanCounts: number[] = [];
+  const deadline = Date.now() + timeoutMs;
   const { spans, metrics } = contents;
-  if (spans && spans.items.length > 0) {
-    const tls = tlsMaterial(spans.target, 'traces', env);
-    for (let start = 0; start < spans.items.length; start += SPANS_PER_REQUEST) {
-      const part = spans.items.slice(start, start + SPANS_PER_REQUEST);
-      requests.push(exitRequest(spans.target, 'traces', spans.encode(part), tls));
-      spanCounts.push(part.length);
-    }
-  }
-  if (metrics) {
-    const body = metricsRequestBytes(metrics.collection);
-    if (body && body.length > 0) requests.push(exitRequest(metrics.target, 'metrics', body, tlsMaterial(metrics.target, 'metrics', env)));
-  }
-  if (requests.length === 0) return;
-  const outcomes = deliverSync(requests, timeoutMs);
+  const spanTls = spans ? tlsMaterial(spans.target, 'traces', env) : {};
+  let parts: ReadableSpan[][] = spans && spans.items.length > 0 ? spans.requestsFor(spans.items).flatMap((chunk) => byCount(chunk, SPANS_PER_REQUEST)) : [];
+  const metricsBody = metrics ? metricsRequestBytes(metrics.collection) : undefined;
+  let metricsRequest = metrics && metricsBody && metricsBody.length > 0 ? exitRequest(metrics.target, 'metrics', metricsBody, tlsMaterial(metrics.target, 'metrics', env)) : undefined;
   const reason = (outcome: Delivery) => (outcome === 'timed out' ? `no answer within CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS=${timeoutMs}` : 'the collector refused or failed the export');
   let lostSpans = 0;
-  let why: Delivery | undefined;
-  spanCounts.forEach((count, index) => {
-    if (outcomes[index] === 'delivered') return;
-    lostSpans += count;
-    why ??= outcomes[index];
-  });
-  if (spans && lostSpans > 0) spans.lost(lostSpans, reason(why!));
-  const metricsOutcome = metrics ? outcomes[spanCounts.length] : undefined;
-  if (metricsOutcome !== undefined && metricsOutcome !== 'delivered') diagnostics.once('export.exit.metrics', 'warn', `exiting without delivering the last metrics: ${reason(metricsOutcome)}`);
+  let why: Delivery = 'timed out';
+  // Rounds only while the collector rejects requests as too large: each is halved and sent again.
+  while (parts.length > 0 || metricsRequest) {
+    const left = deadline - Date.now();
+    const requests = parts.map((part) => exitRequest(spans!.target, 'traces', spans!.encode(part), spanTls));
+    if (metricsRequest) requests.push(metricsRequest);
+    const outcomes = left > 0 ? deliverSync(requests, left) : requests.map((): Delivery => 'timed out');
+    const next: ReadableSpan[][] = [];
+    parts.forEach((part, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome === 'delivered') return;
+      if (outcome === 'too large') {
+        next.push(...spans!.splitRejected(part, 'larger than the collector takes'));
+        return;
+      }
+      lostSpans += part.length;
+      why = outcome;
+    });
+    if (metricsRequest) {
+      const outcome = outcomes[parts.length]!;
+      if (outcome !== 'delivered') diagnostics.once('export.exit.metrics', 'warn', `exiting without delivering the last metrics: ${reason(outcome)}`);
+      metricsRequest = undefined;
+    }
+    parts = next;
+  }
+  if (spans && lostSpans > 0) spans.lost(lostSpans, reason(why));
+}
+
+function byCount<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
 }
 
 function tlsMaterial(target: OtlpTarget, signal: ExitSignal, env: NodeJS.ProcessEnv): TlsMaterial {

@@ -6,7 +6,8 @@
  * nothing but Node's own modules.
  *
  * workerData: { state: SharedArrayBuffer (Int32Array: [0] = 0 while sending,
- * 1 when every request has settled; [1 + i] = 1 delivered, 2 failed),
+ * 1 when every request has settled; [1 + i] = 1 delivered, 2 failed,
+ * 3 rejected as too large: gRPC "larger than max" or HTTP 413),
  * requests: ExitRequest[] }.
  */
 export const EXIT_WORKER_SOURCE = `
@@ -15,9 +16,9 @@ const { workerData } = require('worker_threads');
 const state = new Int32Array(workerData.state);
 const requests = workerData.requests;
 let open = requests.length;
-function settle(index, delivered) {
+function settle(index, delivered, tooLarge) {
   if (Atomics.load(state, 1 + index) !== 0) return;
-  Atomics.store(state, 1 + index, delivered ? 1 : 2);
+  Atomics.store(state, 1 + index, delivered ? 1 : tooLarge ? 3 : 2);
   open -= 1;
   if (open === 0) {
     Atomics.store(state, 0, 1);
@@ -43,11 +44,18 @@ function sendGrpc(request, index) {
   const headers = Object.assign({}, request.headers, { ':method': 'POST', ':path': request.path, 'content-type': 'application/grpc', te: 'trailers' });
   const stream = session.request(headers);
   let grpcStatus;
-  stream.on('response', (h) => { if (h['grpc-status'] !== undefined) grpcStatus = String(h['grpc-status']); });
-  stream.on('trailers', (t) => { if (t['grpc-status'] !== undefined) grpcStatus = String(t['grpc-status']); });
+  let grpcMessage = '';
+  const read = (h) => {
+    if (h['grpc-status'] !== undefined) grpcStatus = String(h['grpc-status']);
+    if (h['grpc-message'] !== undefined) {
+      try { grpcMessage = decodeURIComponent(String(h['grpc-message'])); } catch (error) { grpcMessage = String(h['grpc-message']); }
+    }
+  };
+  stream.on('response', read);
+  stream.on('trailers', read);
   stream.on('error', () => settle(index, false));
   stream.on('data', () => undefined);
-  stream.on('close', () => { settle(index, grpcStatus === '0'); session.close(); });
+  stream.on('close', () => { settle(index, grpcStatus === '0', /larger than max|message too large/i.test(grpcMessage)); session.close(); });
   stream.end(frame);
 }
 function sendHttp(request, index) {
@@ -57,7 +65,7 @@ function sendHttp(request, index) {
   const options = Object.assign({ method: 'POST', headers: headers }, request.secure ? tls(request) : {});
   const req = transport.request(request.origin + request.path, options, (res) => {
     res.on('data', () => undefined);
-    res.on('end', () => settle(index, res.statusCode >= 200 && res.statusCode < 300));
+    res.on('end', () => settle(index, res.statusCode >= 200 && res.statusCode < 300, res.statusCode === 413));
     res.on('error', () => settle(index, false));
   });
   req.on('error', () => settle(index, false));

@@ -11,7 +11,8 @@
  * but not answered, and (while capturing) the batches the batch processor
  * flushes into it, which then do not go out asynchronously.
  */
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describeError, type Diagnostics } from '../diagnostics';
 
 interface ExportResult {
@@ -29,6 +30,8 @@ export class GuardedSpanExporter implements SpanExporter {
   private captured: ReadableSpan[][] | undefined;
   private unansweredSpans = 0;
   private readonly whenAnswered: Array<() => void> = [];
+  /** Sampled spans given to the batch processor and not yet handed to us (see watchQueue). */
+  private readonly queued = new Set<ReadableSpan>();
 
   constructor(
     private readonly inner: SpanExporter,
@@ -39,6 +42,7 @@ export class GuardedSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.captured) {
+      for (const span of spans) this.queued.delete(span);
       this.captured.push(spans);
       resultCallback({ code: SUCCESS });
       return;
@@ -49,6 +53,7 @@ export class GuardedSpanExporter implements SpanExporter {
       resultCallback({ code: SUCCESS });
       return;
     }
+    for (const span of spans) this.queued.delete(span);
     let settled = false;
     this.unanswered.add(spans);
     this.unansweredSpans += spans.length;
@@ -80,6 +85,29 @@ export class GuardedSpanExporter implements SpanExporter {
     }
   }
 
+  /**
+   * `batchProcessor` with the spans it queues watched: at exit, a flush hands
+   * its queue over synchronously, except while the resource's asynchronous
+   * attributes (detectors, up to 1 s) are pending, when the processor defers
+   * the export to a promise an 'exit' listener never sees resolve. The spans
+   * watched here are taken then all the same (at most its queue's size).
+   */
+  watchQueue(batchProcessor: SpanProcessor): SpanProcessor & { next: SpanProcessor } {
+    return {
+      next: batchProcessor,
+      onStart: (span: Span, parentContext: Context) => batchProcessor.onStart(span, parentContext),
+      onEnd: (span: ReadableSpan) => {
+        if ((span.spanContext().traceFlags & 1) !== 0) {
+          this.queued.add(span);
+          if (this.queued.size > MAX_UNANSWERED_SPANS) this.queued.delete(this.queued.values().next().value as ReadableSpan);
+        }
+        batchProcessor.onEnd(span);
+      },
+      forceFlush: () => batchProcessor.forceFlush(),
+      shutdown: () => batchProcessor.shutdown(),
+    };
+  }
+
   /** Resolves once every batch sent has its answer (or its failure). */
   answered(): Promise<void> {
     if (this.unanswered.size === 0) return Promise.resolve();
@@ -99,8 +127,9 @@ export class GuardedSpanExporter implements SpanExporter {
     } catch {
       // the processor's flush: what it handed over is still taken
     }
-    const spans = [...this.unanswered, ...captured].flat();
+    const spans = [...this.unanswered, ...captured, [...this.queued]].flat();
     this.unanswered.clear();
+    this.queued.clear();
     this.unansweredSpans = 0;
     for (const resolve of this.whenAnswered.splice(0)) resolve();
     return spans;

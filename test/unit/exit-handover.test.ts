@@ -58,6 +58,24 @@ describe('the span exporter at exit', () => {
     expect(answered, 'nothing is left unanswered once taken').toBe(true);
   });
 
+  it('takes the spans the batch processor still holds when its flush hands nothing over (resource attributes pending)', () => {
+    const { diagnostics } = capture();
+    const held = heldExporter<ReadableSpan[]>();
+    const guarded = new GuardedSpanExporter(held.exporter, 'collector', 10_000, diagnostics);
+    const reached: ReadableSpan[] = [];
+    const batch = { onStart: () => undefined, onEnd: (span: ReadableSpan) => void reached.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const watched = guarded.watchQueue(batch);
+    const sent = fakeSpan({ name: 'sent' });
+    const held1 = fakeSpan({ name: 'still queued' });
+    const unsampled = fakeSpan({ name: 'unsampled', spanContext: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203332', traceFlags: 0 } });
+    for (const span of [sent, held1, unsampled]) watched.onEnd(span);
+    expect(reached, 'every span still reaches the batch processor').toHaveLength(3);
+    guarded.export([sent], () => undefined);
+    held.pending[0]!.answer({ code: SUCCESS });
+    // The flush defers its export to a promise: it hands nothing over now.
+    expect(guarded.takeForExit(() => undefined).map((s) => s.name)).toEqual(['still queued']);
+  });
+
   it('drops and counts a batch beyond MAX_UNANSWERED_SPANS, warning once', () => {
     const { diagnostics, lines } = capture();
     const held = heldExporter<ReadableSpan[]>();

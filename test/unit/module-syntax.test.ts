@@ -28,3 +28,15 @@ describe('hasTypeScriptModuleSyntax', () => {
     expect(hasTypeScriptModuleSyntax("const express = require('express');\nconst port: number = 3000;")).toBe(false);
   });
 });
+
+describe('hasModuleSyntax: what is not compiled at all', () => {
+  it('passes over CommonJS that only mentions the words (dynamic import, strings, async functions)', () => {
+    expect(hasModuleSyntax('"use strict";var a=require("x");async function f(){await a.import("y")}module.exports={f,"export":1};')).toBe(false);
+    expect(hasModuleSyntax('async function main() {\n  await run();\n}\nmain();')).toBe(false);
+  });
+  it('still finds statements after other code on a minified line', () => {
+    expect(hasModuleSyntax('const a=1;export{a};')).toBe(true);
+    expect(hasModuleSyntax('import{createServer as c}from"node:http";c().listen(0);')).toBe(true);
+    expect(hasModuleSyntax('import x, { y } from "z";')).toBe(true);
+  });
+});
