@@ -45,6 +45,12 @@ export interface CorpusProgram {
   launcher?: true;
   /** It also listens on a fixed port of its own: its cases run one at a time. */
   fixedPort?: number;
+  /**
+   * Cases where the app itself never gets the signal, so nothing of ours runs
+   * between the last answer and the kill: the span requirement cannot be met
+   * by any agent in the process and is not asserted there (every other one is).
+   */
+  signalNeverReachesApp?: { major: number; signal: 'SIGTERM' | 'SIGINT'; why: string };
 }
 
 const SITE = SITE_DIR;
@@ -134,6 +140,11 @@ export const PROGRAMS: CorpusProgram[] = [
     cwd: 'node_modules/http-server',
     requests: staticRequests,
     processes: 2,
+    signalNeverReachesApp: {
+      major: 26,
+      signal: 'SIGTERM',
+      why: "npm 11 passes SIGTERM to `sh -c`, which dies without passing it on; npm exits by the signal and the app, never signalled, is killed with its process group (as a container's end does)",
+    },
   },
   {
     id: 'hapi',
