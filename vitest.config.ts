@@ -72,6 +72,17 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        test: {
+          name: 'corpus',
+          include: ['test/corpus/**/*.test.ts'],
+          globalSetup: ['test/corpus/support/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+          // Two programs at a time (each case runs bare, then under our tree): the machine has 2 cores.
+          maxConcurrency: 2,
+        },
+      },
     ],
   },
 });

@@ -11,7 +11,7 @@ results=.test-results
 rm -rf "$results" && mkdir -p "$results"
 status=0
 npx tsc --noEmit -p . || { echo "typecheck failed"; status=1; }
-for project in ${TEST_PROJECTS:-unit integration matrix e2e reliability node cluster}; do
+for project in ${TEST_PROJECTS:-unit integration matrix corpus e2e reliability node cluster}; do
   echo "=== vitest project: $project"
   npx vitest run --project "$project" --reporter=default --reporter=json --outputFile="$results/$project.json" || status=1
 done

@@ -8,12 +8,14 @@ import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DistributionConfig } from './config/config';
 import { loadConfig } from './config/config-source';
 import { withSdkEnv } from './config/sdk-env';
 import { describeError, diagnostics } from './diagnostics';
 import { DIAG_LEVELS, sdkDiagLogger, sdkErrorHandler } from './sdk-diagnostics';
+import { appOpenTelemetryCheck } from './diag-origin';
+import { keepDeprecationOrigin } from './deprecation-origin';
 import { buildInfo } from './build-info';
 import { sdkLine, type SdkLine } from './sdk-line';
 import { buildResource, processName, resourceAttributes } from './resource';
@@ -21,6 +23,7 @@ import { createPropagator } from './propagation';
 import { HttpAwareContextManager } from './context-manager';
 import { CustomSampler, samplingPolicy } from './sampler/custom-sampler';
 import { CustomSpanProcessor, type SpanObserver } from './processor/span-processor';
+import { OpenSpans } from './processor/open-spans';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
 import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
@@ -32,32 +35,25 @@ import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
-import { wantsEsmHook } from './esm-app';
+import { thisEntryFormat, wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
-import { collectorAnswers } from './collector-probe';
 import { gatedExporter, gatedSpanProcessor, openGates } from './opamp/signal-gates';
 import { InstrumentationSwitches } from './opamp/instrumentation-switches';
 import { LiveControls } from './opamp/live-controls';
 import { startOpamp } from './opamp/start';
 import { instrumentationNames } from './instrumentations/load';
+import { deliverAtExit } from './exit-delivery/exit-delivery';
 
 // For doctor.js, which loads the core without starting it.
 export { exportTestSpan } from './doctor/export-probe';
 export { instrumentationNames } from './instrumentations/load';
 
-function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExporter | undefined {
+function createSpanExporter(config: DistributionConfig, sdk: SdkLine): { exporter: SpanExporter; sizeLimit?: SizeLimitedSpanExporter } | undefined {
   if (config.traces.exporter === 'none') return undefined;
-  if (config.traces.exporter === 'console') return sdk.consoleSpanExporter();
+  if (config.traces.exporter === 'console') return { exporter: sdk.consoleSpanExporter() };
   const target = config.traces.otlp;
-  const exporter = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
-  return new GuardedSpanExporter(exporter, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics);
-}
-
-/** Where a short-lived process sends what it recorded (spans first, else log records); undefined: nowhere remote. */
-function exitDestination(config: DistributionConfig): string | undefined {
-  if (config.traces.exporter === 'otlp') return config.traces.otlp.url;
-  if (config.logs.exporter === 'otlp') return config.logs.otlp.url;
-  return undefined;
+  const sizeLimit = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
+  return { exporter: new GuardedSpanExporter(sizeLimit, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics), sizeLimit };
 }
 
 const NO_EXPORT: SpanProcessor = {
@@ -97,10 +93,17 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     return;
   }
   const warnedVariables = new Set(warnings.map((warning) => warning.slice(0, warning.indexOf('='))));
-  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  const configuredResourceKeys = new Set(Object.keys(resourceAttributes(config, processName())));
+  // Only our built tree (lib/) tells our SDK's frames from the app's: run from source, our SDK sits in node_modules/@opentelemetry too.
+  const fromAppOpenTelemetry = __filename.endsWith('.js') ? appOpenTelemetryCheck([`${__dirname}/`]) : undefined;
+  diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables, configuredResourceKeys, fromAppOpenTelemetry), { logLevel: DIAG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   setGlobalErrorHandler(sdkErrorHandler(diagnostics));
 
   const resource = withSdkEnv(config.sdkEnv, () => buildResource(config, sdk));
+  // Settles the detectors' asynchronous attributes as soon as they are known:
+  // until then the batch processor defers every export to a promise, which an
+  // 'exit' listener never sees resolve, and a short process would lose its spans.
+  void Promise.resolve((resource as { waitForAsyncAttributes?: () => Promise<void> }).waitForAsyncAttributes?.()).catch(() => undefined);
   // OpAMP's remote config gates the signals and switches instrumentations; nothing of it exists when it is off.
   const opamp = config.opamp.endpoint === undefined ? undefined : { gates: openGates(), switches: new InstrumentationSwitches() };
   context.setGlobalContextManager(new HttpAwareContextManager().enable());
@@ -119,7 +122,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   if (meterProvider && config.processor.requestMetrics) observers.push(new RequestMetrics(meterProvider.getMeter('custom-otel-nodejs', buildInfo.distributionVersion)));
   if (config.processor.debugSpans) observers.push(debugSpanLogger((line) => diagnostics.log('info', `span ${line}`), sdk.parentSpanId));
 
-  const exporter = createSpanExporter(config, sdk);
+  const created = createSpanExporter(config, sdk);
+  const exporter = created?.exporter;
+  const sizeLimit = created?.sizeLimit;
   const batchProcessor = exporter
     ? sdk.batchSpanProcessor(exporter, {
         maxQueueSize: config.traces.batch.maxQueueSize,
@@ -128,14 +133,17 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         exportTimeoutMillis: config.traces.otlp.timeoutMs,
       })
     : NO_EXPORT;
-  const exportProcessor = opamp ? gatedSpanProcessor(batchProcessor, opamp.gates.traces) : batchProcessor;
+  // The exit delivery takes what the batch processor still holds (see watchQueue).
+  const watchedExport = exporter instanceof GuardedSpanExporter ? exporter.watchQueue(batchProcessor) : batchProcessor;
+  const exportProcessor = opamp ? gatedSpanProcessor(watchedExport, opamp.gates.traces) : watchedExport;
   const policy = samplingPolicy(config);
+  const openSpans = new OpenSpans();
   const tracerProvider = withSdkEnv(config.sdkEnv, () => sdk.createTracerProvider({
     resource,
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`, undefined, (message) =>
       diagnostics.log('warn', message),
     ),
-    spanProcessors: [new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
+    spanProcessors: [openSpans, new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit, ...config.traces.countLimits },
   }));
   trace.setGlobalTracerProvider(tracerProvider);
@@ -148,7 +156,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   // ESM imports bypass require(): an ESM app gets the loader hook, and each
   // instrumentation on first resolve where in-thread module hooks see imports,
   // else all at once. A CommonJS app gets each on first require.
-  const esmApp = wantsEsmHook(config.esmHook, process.argv[1]);
+  const entryFormat = thisEntryFormat(process.argv[1]);
+  const esmApp = wantsEsmHook(config.esmHook, entryFormat);
   let registerHooks: RegisterHooks | undefined;
   try {
     registerHooks = esmApp ? inThreadModuleHooks(__dirname) : undefined;
@@ -156,6 +165,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     diagnostics.log('warn', `in-thread module hooks are not usable, the ESM loader thread is used: ${describeError(error)}`);
   }
   const activation: Activation = !esmApp ? { on: 'require' } : registerHooks ? { on: 'resolve', registerHooks } : { on: 'start' };
+  keepDeprecationOrigin();
   const instrumentations = loadInstrumentations(
     config.instrumentations,
     activation,
@@ -175,9 +185,10 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
 
   // After the instrumentations exist (their hooks tell which modules to wrap),
   // before the app's first import.
-  let esm = 'not needed (CommonJS entry)';
+  const why = config.esmHook === 'auto' ? entryFormat.why : `CUSTOM_OTEL_ESM_HOOK=${config.esmHook}`;
+  let esm = `not needed (${why})`;
   try {
-    if (esmApp) esm = registerEsmLoader(__dirname, [...hookedModuleNames(instrumentations.started as never), ...instrumentations.deferredModules], registerHooks !== undefined);
+    if (esmApp) esm = `${registerEsmLoader(__dirname, [...hookedModuleNames(instrumentations.started as never), ...instrumentations.deferredModules], registerHooks !== undefined)} (${why})`;
   } catch (error) {
     esm = 'failed';
     diagnostics.log('warn', `the ESM loader hook could not be registered, ESM imports are not instrumented: ${describeError(error)}`);
@@ -191,7 +202,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         logLevel: config.logLevel,
         setLogLevel: (level) => {
           diagnostics.setLevel(level);
-          diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables), { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true });
+          diag.setLogger(sdkDiagLogger(diagnostics, warnedVariables, configuredResourceKeys, fromAppOpenTelemetry), { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true });
         },
         instrumentations: opamp.switches,
         gates: opamp.gates,
@@ -202,23 +213,46 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     }
   }
 
-  const destination = exitDestination(config);
+  // The OTLP reader (the first of OTEL_METRICS_EXPORTER's otlp) gives the exit delivery its last collection.
+  const otlpReader: MetricReader | undefined = config.metrics.exporters.includes('otlp') ? readers[config.metrics.exporters.indexOf('otlp')] : undefined;
+  let lastMetrics: ResourceMetrics | undefined;
   installShutdownHooks(
     {
-      everything: async () => {
-        opampClient?.stop();
-        await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
-      },
       // One after the other: sending spans may load the exporter, whose
       // require('http') activates an instrumentation that asks for a logger.
-      recorded: async () => {
-        opampClient?.stop();
-        await tracerProvider.shutdown();
-        await loggerProvider?.shutdown();
+      flush: async () => {
+        await tracerProvider.forceFlush();
+        // The batch processor is answered at once; the collector's answers come later.
+        if (exporter instanceof GuardedSpanExporter) await exporter.answered();
+        await Promise.all([meterProvider?.forceFlush(), loggerProvider?.forceFlush()]);
       },
-      collectorAnswers: () => (destination === undefined ? Promise.resolve(true) : collectorAnswers(destination, config.exitAnswerTimeoutMs)),
-      abandon: () => {
-        if (exporter instanceof GuardedSpanExporter) exporter.abandon(`the collector's address refused or stayed silent for CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS=${config.exitAnswerTimeoutMs}`);
+      collectMetrics: async () => {
+        if (!otlpReader) return;
+        const { resourceMetrics } = await otlpReader.collect();
+        lastMetrics = resourceMetrics;
+      },
+      deliverNow: (timeoutMs) => {
+        // Spans the app's own exit cut short (see OpenSpans) end now, before the queue is taken.
+        openSpans.endAll();
+        deliverAtExit(
+          {
+            spans:
+              exporter instanceof GuardedSpanExporter && sizeLimit
+                ? {
+                    target: config.traces.otlp,
+                    // The batch processor hands its queue to the exporter synchronously on a flush.
+                    items: exporter.takeForExit(() => void batchProcessor.forceFlush().catch(() => undefined)),
+                    encode: (spans) => sdk.traceRequestBytes(spans),
+                    requestsFor: (spans) => sizeLimit.requestsFor(spans),
+                    splitRejected: (spans, reason) => sizeLimit.splitRejected(spans, reason),
+                    lost: (count, reason) => exporter.lostAtExit(count, reason),
+                  }
+                : undefined,
+            metrics: otlpReader && lastMetrics ? { target: config.metrics.otlp, collection: lastMetrics } : undefined,
+          },
+          timeoutMs,
+          diagnostics,
+        );
       },
     },
     config.shutdownTimeoutMs,

@@ -8,6 +8,7 @@
 import { DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import type { LogLevel } from './config/config';
 import { describeError, type Diagnostics } from './diagnostics';
+import { isUnfoundDetectorValue } from './unfound-detector-values';
 
 export const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
   none: DiagLogLevel.NONE,
@@ -26,10 +27,28 @@ export function kindOfMessage(text: string): string {
 // The SDK reads some variables again; one we already warned about is told once, by us.
 const SDK_BAD_VARIABLE = /^Unknown value .* for ([A-Z0-9_]+),/;
 
-export function sdkDiagLogger(out: Diagnostics, warnedVariables: ReadonlySet<string> = new Set()): DiagLogger {
+/**
+ * `fromAppOpenTelemetry` tells a message of the app's own OpenTelemetry
+ * packages (see diag-origin.ts): those are not ours to print; they are kept
+ * for our debug level only.
+ */
+export function sdkDiagLogger(
+  out: Diagnostics,
+  warnedVariables: ReadonlySet<string> = new Set(),
+  configuredResourceKeys: ReadonlySet<string> = new Set(),
+  fromAppOpenTelemetry: () => boolean = () => false,
+): DiagLogger {
   const forward = (level: 'error' | 'warn' | 'info' | 'debug') => (message: unknown, ...args: unknown[]) => {
     try {
+      if (fromAppOpenTelemetry()) {
+        if (out.enabled('debug')) out.log('debug', `the app's own OpenTelemetry (${level}): ${[message, ...args].map((part) => (typeof part === 'string' ? part : describeError(part))).join(' ')}`);
+        return;
+      }
       if (args.some((arg) => out.wasReported(arg)) || out.wasReported(message)) return;
+      if (level === 'warn' && isUnfoundDetectorValue(message, configuredResourceKeys)) {
+        out.log('debug', `${message as string} (a resource detector found nothing; the key is left out)`);
+        return;
+      }
       const variable = typeof message === 'string' ? SDK_BAD_VARIABLE.exec(message)?.[1] : undefined;
       if (variable !== undefined && warnedVariables.has(variable)) return;
       const text = [message, ...args].map((part) => (typeof part === 'string' ? part : describeError(part))).join(' ');

@@ -15,16 +15,13 @@ export const PROPAGATORS = listOfSetting('OTEL_PROPAGATORS', ['tracecontext', 'b
   doc: 'context propagation formats (`jaeger` is not shipped on the 3.x line)',
 });
 export const SHUTDOWN_TIMEOUT_MS = numberSetting('CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', 2000, { min: 0, max: 60_000 }, {
-  doc: 'longest flush on SIGTERM/SIGINT/exit (a process that ends on its own within 10 s of its start sends only its spans and logs, and waits only for a collector that answers)',
-});
-export const EXIT_ANSWER_TIMEOUT_MS = numberSetting('CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS', 150, { min: 1, max: 60_000 }, {
-  doc: 'a process ending on its own within 10 s, with spans or logs to send, waits this long for anything at all from the collector\'s address before it exits without sending them',
+  doc: 'longest wait for the collector on a signal or at exit (a refused address is not waited for; a process that ends within 10 s of its start sends only its spans)',
 });
 export const ESM_HOOK = oneOfSetting('CUSTOM_OTEL_ESM_HOOK', ['auto', 'always', 'never'] as const, 'auto', {
-  doc: '`auto`: loader hook for ESM entries only; `always` (a CommonJS app that `import()`s ES modules); `never`',
+  doc: '`auto`: loader hook only for entries Node runs as ES modules (by its own rules: extension, package type, syntax detection, type stripping, an `--import` loader); `always` (a CommonJS app that `import()`s ES modules); `never`',
 });
 
-export const DISTRIBUTION_SETTINGS = [SDK_DISABLED, LOG_LEVEL, SERVICE_NAME, RESOURCE_ATTRIBUTES, RESOURCE_DETECTORS, PROPAGATORS, SHUTDOWN_TIMEOUT_MS, EXIT_ANSWER_TIMEOUT_MS, ESM_HOOK];
+export const DISTRIBUTION_SETTINGS = [SDK_DISABLED, LOG_LEVEL, SERVICE_NAME, RESOURCE_ATTRIBUTES, RESOURCE_DETECTORS, PROPAGATORS, SHUTDOWN_TIMEOUT_MS, ESM_HOOK];
 
 export type LogLevel = (typeof LOG_LEVEL.allowed)[number];
 
@@ -36,7 +33,6 @@ export interface DistributionSettings {
   resourceDetectors: string[];
   propagators: string[];
   shutdownTimeoutMs: number;
-  exitAnswerTimeoutMs: number;
   esmHook: (typeof ESM_HOOK.allowed)[number];
 }
 
@@ -49,7 +45,6 @@ export function readDistributionSettings(read: EnvReader): DistributionSettings 
     resourceDetectors: readSetting(read, RESOURCE_DETECTORS),
     propagators: readSetting(read, PROPAGATORS),
     shutdownTimeoutMs: readSetting(read, SHUTDOWN_TIMEOUT_MS),
-    exitAnswerTimeoutMs: readSetting(read, EXIT_ANSWER_TIMEOUT_MS),
     esmHook: readSetting(read, ESM_HOOK),
   };
 }

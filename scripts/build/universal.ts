@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { $, chalk } from 'zx';
 import { REPO, run } from '../stage';
 import type { VersionEntry } from '../versions';
@@ -45,12 +45,14 @@ export async function assembleUniversalTree(treesDir: string, majors: readonly n
   const only = mkdtempSync(join(tmpdir(), 'custom-otel-universal-'));
   try {
     // universal.mjs takes every node<major>/ it finds: give it the chosen ones only (symlinks, read through).
+    // Absolute targets: a relative one (`--out .stage/trees`) would be read from the temporary directory and dangle.
     for (const major of majors) {
-      symlinkSync(join(treesDir, `node${major}`), join(only, `node${major}`));
-      if (sbomFile) symlinkSync(join(treesDir, `node${major}.cdx.json`), join(only, `node${major}.cdx.json`));
+      symlinkSync(resolve(treesDir, `node${major}`), join(only, `node${major}`));
+      if (sbomFile) symlinkSync(resolve(treesDir, `node${major}.cdx.json`), join(only, `node${major}.cdx.json`));
     }
-    const sbomArgs = sbomFile ? ['--sbom', sbomFile] : [];
-    return (await checked(process.execPath, [join(REPO, 'tools/bundle/universal.mjs'), '--trees', only, '--out', outDir, ...sbomArgs], 'assembling the universal tree')).trim();
+    const sbomArgs = sbomFile ? ['--sbom', resolve(sbomFile)] : [];
+    // universal.mjs runs in the repository: a relative --out means the caller's directory, not that one.
+    return (await checked(process.execPath, [join(REPO, 'tools/bundle/universal.mjs'), '--trees', only, '--out', resolve(outDir), ...sbomArgs], 'assembling the universal tree')).trim();
   } finally {
     rmSync(only, { recursive: true, force: true });
   }

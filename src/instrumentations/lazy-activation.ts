@@ -1,30 +1,32 @@
 /**
  * Creating every instrumentation at start-up costs time and memory for
  * modules most apps never load. An instrumentation whose patched modules are
- * known is created the first time one of them is required, just before Node
+ * known is created the first time one of them is loaded, just before Node
  * loads it, so its require hook still sees that load and every file after it.
+ *
+ * "Loaded" however the app names the module, as upstream's require hook
+ * recognises it (module-package.ts): a bare specifier, a path into
+ * node_modules, a `#imports` alias, `require.resolve` with `paths`,
+ * `createRequire`, a direct `Module._load`, an `import` of a CommonJS
+ * package. The require hook decides from the request where it can (no file
+ * system work); `Module._resolveFilename`, through which every CommonJS
+ * resolution passes, catches the rest by the resolved filename.
  */
 import Module from 'node:module';
+import { packageOf, packageOfFilename, packageOfRequest } from './module-package';
 
-/** `express/lib/router` → `express`; `@grpc/grpc-js` → itself; `node:http` → `http`; relative and absolute paths → undefined. */
-export function packageOf(request: string): string | undefined {
-  if (request.startsWith('node:')) return request.slice(5);
-  const first = request.charCodeAt(0);
-  if (first === 46 /* . */ || first === 47 /* / */) return undefined;
-  const parts = request.split('/');
-  return request.startsWith('@') ? (parts.length > 1 ? `${parts[0]}/${parts[1]}` : undefined) : parts[0];
-}
+export { packageOf } from './module-package';
 
 export interface LazyEntry<T> {
   modules: readonly string[];
   value: T;
 }
 
-/** Entries waiting for their modules; `take` activates those waiting for a request's package, once each. */
+/** Entries waiting for their modules; `take` activates those waiting for a package, once each. */
 export interface PendingActivations {
   readonly size: number;
-  /** Whether anything was activated for this request. */
-  take(request: string): boolean;
+  /** Whether anything was activated for this package. */
+  take(name: string | undefined): boolean;
 }
 
 export function pendingActivations<T>(entries: ReadonlyArray<LazyEntry<T>>, activate: (value: T) => void): PendingActivations {
@@ -37,8 +39,7 @@ export function pendingActivations<T>(entries: ReadonlyArray<LazyEntry<T>>, acti
     get size() {
       return pending.size;
     },
-    take(request) {
-      const name = typeof request === 'string' ? packageOf(request) : undefined;
+    take(name) {
       const waiting = name === undefined ? undefined : pending.get(name);
       if (!waiting) return false;
       for (const entry of waiting) {
@@ -53,20 +54,26 @@ export function pendingActivations<T>(entries: ReadonlyArray<LazyEntry<T>>, acti
   };
 }
 
+type ResolveFilename = (this: unknown, request: string, parent: unknown, ...rest: unknown[]) => string;
+type ModuleInternals = { prototype: { require: (this: unknown, id: string) => unknown }; _resolveFilename: ResolveFilename };
+
 /**
  * Calls `activate` for an entry once, the first time one of its modules is
- * required. Returns a function that removes the hook (also removed once
- * nothing is pending).
+ * loaded through CommonJS. Returns a function that removes the hooks (also
+ * removed once nothing is pending).
  */
 export function activateOnFirstRequire<T>(entries: ReadonlyArray<LazyEntry<T>>, activate: (value: T) => void, pending = pendingActivations(entries, activate)): () => void {
-  const proto = Module.prototype as unknown as { require: (this: unknown, id: string) => unknown };
+  const internals = Module as unknown as ModuleInternals;
+  const proto = internals.prototype;
   const next = proto.require;
+  const nextResolve = internals._resolveFilename;
   const remove = () => {
     if (proto.require === hook) proto.require = next;
+    if (internals._resolveFilename === resolveHook) internals._resolveFilename = nextResolve;
   };
   const hook = function (this: unknown, id: string): unknown {
     const outermost = proto.require;
-    if (pending.take(id)) {
+    if (pending.size > 0 && typeof id === 'string' && pending.take(packageOfRequest(id, (this as { filename?: string } | null)?.filename))) {
       if (pending.size === 0) remove();
       // A require hook installed by what was just activated wraps this one:
       // go through it, so it sees this very load.
@@ -74,18 +81,42 @@ export function activateOnFirstRequire<T>(entries: ReadonlyArray<LazyEntry<T>>, 
     }
     return next.apply(this, [id]);
   };
-  if (pending.size > 0) proto.require = hook;
+  // Where the request alone cannot tell (an alias, a symlink, a load that
+  // bypasses require): the resolved filename can. A require hook that
+  // resolves before loading (require-in-the-middle does) still sees the load.
+  const resolveHook: ResolveFilename = function (this: unknown, request, parent, ...rest) {
+    const filename = nextResolve.apply(this, [request, parent, ...rest]);
+    if (pending.size > 0 && typeof filename === 'string' && pending.take(packageOfFilename(filename)) && pending.size === 0) remove();
+    return filename;
+  };
+  if (pending.size > 0) {
+    proto.require = hook;
+    internals._resolveFilename = resolveHook;
+  }
   return remove;
 }
 
 type ResolveHook = (specifier: string, context: unknown, nextResolve: (specifier: string, context: unknown) => unknown) => unknown;
 export type RegisterHooks = (hooks: { resolve: ResolveHook }) => { deregister?: () => void };
 
+/** `file:///srv/app/node_modules/pg/lib/index.js` → its path; `node:http` → itself; anything else → undefined. */
+function filenameOfUrl(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  if (url.startsWith('node:')) return url;
+  if (!url.startsWith('file:')) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The same for `import` as well as `require`, through an in-thread resolve
  * hook (module.registerHooks): an ES-module app's imports bypass
- * Module.prototype.require. The entry is activated before its module is
- * loaded, so the ESM loader hook wraps it and the require hook sees it.
+ * Module.prototype.require. The entry is activated once its module is
+ * resolved, before it is loaded, so the ESM loader hook wraps it and the
+ * require hook sees it.
  */
 export function activateOnFirstResolve<T>(entries: ReadonlyArray<LazyEntry<T>>, activate: (value: T) => void, registerHooks: RegisterHooks): () => void {
   const pending = pendingActivations(entries, activate);
@@ -93,8 +124,13 @@ export function activateOnFirstResolve<T>(entries: ReadonlyArray<LazyEntry<T>>, 
   const removeRequireHook = activateOnFirstRequire(entries, activate, pending);
   const handle = registerHooks({
     resolve(specifier, context, nextResolve) {
-      pending.take(specifier);
-      return nextResolve(specifier, context);
+      if (typeof specifier === 'string') pending.take(packageOf(specifier));
+      const resolved = nextResolve(specifier, context);
+      if (pending.size > 0) {
+        const filename = filenameOfUrl((resolved as { url?: unknown } | null)?.url);
+        if (filename !== undefined) pending.take(packageOfFilename(filename));
+      }
+      return resolved;
     },
   });
   return () => {

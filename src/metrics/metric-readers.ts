@@ -5,6 +5,7 @@ import type { SdkLine } from '../sdk-line';
 import type { Diagnostics } from '../diagnostics';
 import { createOtlpExporter } from '../otlp-exporters';
 import { FileMetricExporter } from './file-metric-exporter';
+import { detachedMetricExporter } from './detached-metric-exporter';
 
 export function createMetricReaders(
   config: DistributionConfig['metrics'],
@@ -15,7 +16,7 @@ export function createMetricReaders(
 ): MetricReader[] {
   const periodic = (exporter: PushMetricExporter) => sdk.periodicReader(wrap(exporter), config.exportIntervalMs, Math.min(config.exportTimeoutMs, config.exportIntervalMs));
   const factories: Record<MetricExporterName, () => MetricReader> = {
-    otlp: () => periodic(createOtlpExporter<PushMetricExporter>('metrics', config.otlp)),
+    otlp: () => periodic(detachedMetricExporter(createOtlpExporter<PushMetricExporter>('metrics', config.otlp), `${config.otlp.url} (${config.otlp.protocol})`, diagnostics)),
     console: () => periodic(sdk.consoleMetricExporter()),
     file: () => periodic(new FileMetricExporter(config.file.path, config.file.maxBytes, diagnostics, dataPointTypeName)),
     prometheus: () => {

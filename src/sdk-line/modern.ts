@@ -5,6 +5,7 @@ import type { SdkLine, SdkTracerProvider } from './types';
 import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
 import { DETECTION_TIME_LIMIT_MS, isPromiseLike, withTimeLimit } from './time-limit';
 import { createGrpcTraceExporter } from '../traces/grpc-trace-exporter';
+import { encodeTraceExportRequest } from '../traces/otlp-trace-encoding';
 
 export interface LineSpecific {
   setGlobalLoggerProvider: SdkLine['setGlobalLoggerProvider'];
@@ -62,6 +63,7 @@ export function modernLine(name: '2.x' | '3.x', trace: TraceSdk, specific: LineS
     consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),
     parentSpanId: (span) => span.parentSpanContext?.spanId,
     grpcTraceExporter: createGrpcTraceExporter,
+    traceRequestBytes: encodeTraceExportRequest,
     decision: {
       notRecord: trace.SamplingDecision.NOT_RECORD,
       record: trace.SamplingDecision.RECORD,

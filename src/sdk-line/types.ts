@@ -43,6 +43,8 @@ export interface SdkLine {
    * same shape (2.x, 3.x); undefined where upstream's is used as it is (1.x).
    */
   grpcTraceExporter?: (options: Record<string, unknown>, say: (line: string) => void) => SpanExporter;
+  /** The OTLP ExportTraceServiceRequest bytes of `spans`, for the exit delivery (ours where the line allows, else upstream's serializer). */
+  traceRequestBytes(spans: ReadableSpan[]): Uint8Array;
   /** Samplers' decision values (same numbers on every line, read from the SDK to be sure). */
   readonly decision: { notRecord: number; record: number; recordAndSample: number };
 }

@@ -72,6 +72,7 @@ export const sdkLine: SdkLine = {
   batchLogProcessor: (exporter) => new (loadLogsSdk().BatchLogRecordProcessor as Loose)(exporter),
   consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),
   parentSpanId: (span) => (span as Loose).parentSpanId,
+  traceRequestBytes: (spans) => (require('@opentelemetry/otlp-transformer') as Loose).ProtobufTraceSerializer.serializeRequest(spans),
   setGlobalLoggerProvider: (provider) => void (require('@opentelemetry/api-logs') as Loose).logs.setGlobalLoggerProvider(provider),
   jaegerPropagator: () => new (require('@opentelemetry/propagator-jaeger') as Loose).JaegerPropagator(),
   decision: {

@@ -2,8 +2,17 @@
  * Puts a fence around the real exporter: a throw becomes a failed result, an
  * export that never settles is failed after its timeout, and each kind of
  * failure is logged once with the spans lost counted for the periodic summary.
+ * The batch processor gets its answer at once: its export timer is not
+ * unref'd and would hold the app's event loop for the whole export timeout
+ * of a collector that does not answer. We keep the batch until the collector
+ * answers (at most MAX_UNANSWERED_SPANS: past that a new batch is dropped and
+ * counted, as the processor's full queue would); flush() waits for them. At
+ * exit it hands over what the process must still deliver: the batches sent
+ * but not answered, and (while capturing) the batches the batch processor
+ * flushes into it, which then do not go out asynchronously.
  */
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describeError, type Diagnostics } from '../diagnostics';
 
 interface ExportResult {
@@ -12,10 +21,17 @@ interface ExportResult {
 }
 const SUCCESS = 0;
 const FAILED = 1;
+/** As many spans as the batch processor's queue holds. */
+export const MAX_UNANSWERED_SPANS = 2048;
 
 export class GuardedSpanExporter implements SpanExporter {
-  /** Spans handed to the inner exporter and not answered yet. */
-  private unanswered = 0;
+  /** Batches handed to the inner exporter and not answered yet. */
+  private readonly unanswered = new Set<ReadableSpan[]>();
+  private captured: ReadableSpan[][] | undefined;
+  private unansweredSpans = 0;
+  private readonly whenAnswered: Array<() => void> = [];
+  /** Sampled spans given to the batch processor and not yet handed to us (see watchQueue). */
+  private readonly queued = new Set<ReadableSpan>();
 
   constructor(
     private readonly inner: SpanExporter,
@@ -25,27 +41,43 @@ export class GuardedSpanExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.captured) {
+      for (const span of spans) this.queued.delete(span);
+      this.captured.push(spans);
+      resultCallback({ code: SUCCESS });
+      return;
+    }
+    if (this.unansweredSpans + spans.length > MAX_UNANSWERED_SPANS) {
+      this.diagnostics.once('export.backlog', 'warn', `the collector at ${this.destination} has not answered ${this.unansweredSpans} spans yet; newer spans are dropped until it does (lost spans are counted)`);
+      this.diagnostics.count('spans not exported', spans.length);
+      resultCallback({ code: SUCCESS });
+      return;
+    }
+    for (const span of spans) this.queued.delete(span);
     let settled = false;
-    this.unanswered += spans.length;
+    this.unanswered.add(spans);
+    this.unansweredSpans += spans.length;
     const settle = (result: ExportResult) => {
       if (settled) return;
       settled = true;
-      this.unanswered -= spans.length;
       clearTimeout(timer);
+      if (!this.unanswered.delete(spans)) return; // taken for the exit delivery meanwhile
+      this.unansweredSpans -= spans.length;
       if (result.code !== SUCCESS) {
         this.diagnostics.markReported(result.error);
         const reason = describeError(result.error ?? 'unknown error');
         this.diagnostics.once(`export:${reason.slice(0, 40)}`, 'warn', `exporting spans to ${this.destination} failed: ${reason} (the app is unaffected; lost spans are counted)`);
         this.diagnostics.count('spans not exported', spans.length);
       }
-      try {
-        resultCallback(result);
-      } catch {
-        // the batch processor's callback: nothing of ours to recover
-      }
+      if (this.unanswered.size === 0) for (const resolve of this.whenAnswered.splice(0)) resolve();
     };
     const timer = setTimeout(() => settle({ code: FAILED, error: new Error(`no answer within ${this.timeoutMs} ms`) }), this.timeoutMs + 1000);
     timer.unref();
+    try {
+      resultCallback({ code: SUCCESS });
+    } catch {
+      // the batch processor's callback: nothing of ours to recover
+    }
     try {
       this.inner.export(spans, settle);
     } catch (error) {
@@ -53,12 +85,61 @@ export class GuardedSpanExporter implements SpanExporter {
     }
   }
 
-  /** The process exits without waiting for the collector: what it has not answered is lost. */
-  abandon(reason: string): void {
-    if (this.unanswered === 0) return;
-    this.diagnostics.once('export.abandoned', 'warn', `exiting without the answer to an export to ${this.destination}: ${reason} (lost spans are counted)`);
-    this.diagnostics.count('spans not exported', this.unanswered);
-    this.unanswered = 0;
+  /**
+   * `batchProcessor` with the spans it queues watched: at exit, a flush hands
+   * its queue over synchronously, except while the resource's asynchronous
+   * attributes (detectors, up to 1 s) are pending, when the processor defers
+   * the export to a promise an 'exit' listener never sees resolve. The spans
+   * watched here are taken then all the same (at most its queue's size).
+   */
+  watchQueue(batchProcessor: SpanProcessor): SpanProcessor & { next: SpanProcessor } {
+    return {
+      next: batchProcessor,
+      onStart: (span: Span, parentContext: Context) => batchProcessor.onStart(span, parentContext),
+      onEnd: (span: ReadableSpan) => {
+        if ((span.spanContext().traceFlags & 1) !== 0) {
+          this.queued.add(span);
+          if (this.queued.size > MAX_UNANSWERED_SPANS) this.queued.delete(this.queued.values().next().value as ReadableSpan);
+        }
+        batchProcessor.onEnd(span);
+      },
+      forceFlush: () => batchProcessor.forceFlush(),
+      shutdown: () => batchProcessor.shutdown(),
+    };
+  }
+
+  /** Resolves once every batch sent has its answer (or its failure). */
+  answered(): Promise<void> {
+    if (this.unanswered.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenAnswered.push(resolve));
+  }
+
+  /**
+   * Every span the process still has to deliver as it exits: the batches not
+   * answered yet (sent again: at least once beats lost) and those `flush`
+   * hands over synchronously. Afterwards nothing goes out asynchronously.
+   */
+  takeForExit(flush: () => void): ReadableSpan[] {
+    const captured: ReadableSpan[][] = [];
+    this.captured = captured;
+    try {
+      flush();
+    } catch {
+      // the processor's flush: what it handed over is still taken
+    }
+    const spans = [...this.unanswered, ...captured, [...this.queued]].flat();
+    this.unanswered.clear();
+    this.queued.clear();
+    this.unansweredSpans = 0;
+    for (const resolve of this.whenAnswered.splice(0)) resolve();
+    return spans;
+  }
+
+  /** The exit delivery did not reach the collector: count what is lost. */
+  lostAtExit(count: number, reason: string): void {
+    if (count === 0) return;
+    this.diagnostics.once('export.exit', 'warn', `exiting without delivering ${count} span${count === 1 ? '' : 's'} to ${this.destination}: ${reason} (lost spans are counted)`);
+    this.diagnostics.count('spans not exported', count);
   }
 
   async shutdown(): Promise<void> {

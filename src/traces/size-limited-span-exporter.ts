@@ -36,6 +36,23 @@ export class SizeLimitedSpanExporter implements SpanExporter {
     private readonly diagnostics: Diagnostics,
   ) {}
 
+  /** The requests `spans` go out in, each within the limit; a span too large on its own is dropped and counted. */
+  requestsFor(spans: ReadableSpan[]): ReadableSpan[][] {
+    const { chunks, oversized } = chunkBySize(spans, this.maxBytes, this.overheadBytes(spans));
+    for (const { span, bytes } of oversized) this.drop(span, `about ${bytes} bytes, more than CUSTOM_OTEL_EXPORT_MAX_BYTES=${this.maxBytes}`);
+    return chunks;
+  }
+
+  /** The collector rejected `spans` as too large: halves to send again, or none when the one span at fault is dropped. */
+  splitRejected(spans: ReadableSpan[], reason: string): ReadableSpan[][] {
+    if (spans.length === 1) {
+      this.drop(spans[0]!, `the collector rejected it as too large: ${reason}`);
+      return [];
+    }
+    const half = Math.ceil(spans.length / 2);
+    return [spans.slice(0, half), spans.slice(half)];
+  }
+
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const { chunks, oversized } = chunkBySize(spans, this.maxBytes, this.overheadBytes(spans));
     for (const { span, bytes } of oversized) this.drop(span, `about ${bytes} bytes, more than CUSTOM_OTEL_EXPORT_MAX_BYTES=${this.maxBytes}`);

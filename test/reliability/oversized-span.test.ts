@@ -20,7 +20,7 @@ import { recordFigures } from './support/figures';
 const JOB = join(__dirname, '../fixtures/size/oversized-span.cjs');
 const FOUR_MIB = 4 * 1024 * 1024;
 // The job is short-lived: it sends at exit, and must not give up on a busy receiver.
-const PATIENT = { OTEL_METRICS_EXPORTER: 'none', CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS: '30000', CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS: '30000' };
+const PATIENT = { OTEL_METRICS_EXPORTER: 'none', CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS: '30000' };
 
 function runJob(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

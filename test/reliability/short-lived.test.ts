@@ -5,8 +5,11 @@
  * - one that recorded no span exits as bare Node does (exit code, output)
  *   and makes no connection and no export at all;
  * - one that recorded a span delivers it when the collector is up (and no
- *   final metrics export), and when nothing answers exits on its own with the
- *   lost span counted, even with shutdown and export timeouts of a minute;
+ *   final metrics export), also when the collector answers only 300 ms after
+ *   connect (a delaying proxy); refused, it exits at once with the lost span
+ *   counted, even with shutdown and export timeouts of a minute; silent, it
+ *   waits at most the shutdown timeout (1 s here, the export's own is a
+ *   minute), so ending on its own before the test's kill proves the bound;
  * - a process that ran past the short-lived limit still flushes its spans
  *   and its metrics at exit.
  * Wall times are reported (the bench measures them against bare Node and
@@ -18,6 +21,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import { SilentServer } from '../support/silent-server';
+import { DelayingProxy } from '../support/delaying-proxy';
 import { operatorEnv } from '../support/app-process';
 import { stagedEntry } from '../support/staged-tree';
 import { distributionLines, summaryCounts } from './support/diagnostics-lines';
@@ -28,6 +32,10 @@ const CLI = join(__dirname, '../fixtures/short-lived/cli.cjs');
 // Waiting for a collector that never answers would take these a minute.
 const PATIENT = { CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS: '60000', OTEL_EXPORTER_OTLP_TIMEOUT: '60000', OTEL_METRIC_EXPORT_INTERVAL: '60000' };
 const HANG_CATCH_MS = 20_000;
+// The silent collector's case: the shutdown timeout is what bounds the wait.
+const SILENT_BOUND = { ...PATIENT, CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS: '1000' };
+// A collector that answers only this long after connect (DNS, another zone, TLS).
+const DELAY_MS = 300;
 
 interface Run {
   code: number | null;
@@ -60,6 +68,7 @@ const warnings = (stderr: string) => distributionLines(stderr).filter((line) => 
 describe('short-lived processes', () => {
   let receiver: OtlpReceiver;
   let silent: SilentServer;
+  let delayed: DelayingProxy;
   let target: Server;
   let targetUrl: string;
   let bare: Run;
@@ -68,6 +77,7 @@ describe('short-lived processes', () => {
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
     silent = await SilentServer.start();
+    delayed = await DelayingProxy.start(receiver.grpcPort, DELAY_MS);
     // What the CLI calls to record its one span.
     target = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
@@ -80,6 +90,7 @@ describe('short-lived processes', () => {
     recordFigures('short-lived', 'Short-lived processes (a CLI that prints one line; with a span: one HTTP call first)', rows);
     await receiver?.close();
     await silent?.close();
+    await delayed?.close();
     await new Promise((resolve) => target?.close(resolve));
   });
 
@@ -101,8 +112,7 @@ describe('short-lived processes', () => {
 
   it('recording a span, collector up: the span is delivered, no final metrics export', async () => {
     const metricsBefore = receiver.calls.metrics;
-    // However busy the machine, the receiver answers within this: delivery does not hang on a race.
-    const run = await runCli([`${targetUrl}/up-span`], operatorEnv(stagedEntry(), receiver.grpcUrl, { ...PATIENT, CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS: '30000' }));
+    const run = await runCli([`${targetUrl}/up-span`], operatorEnv(stagedEntry(), receiver.grpcUrl, PATIENT));
     const delivered = receiver.spans.filter((s) => s.kind === 'CLIENT' && String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '').endsWith('/up-span'));
     rows.push({ name: 'a span, collector up', value: `exit ${run.code}, ${run.ms} ms, span ${delivered.length === 1 ? 'delivered' : 'NOT delivered'}`, bound: 'exit 0, output as bare, delivered' });
 
@@ -113,10 +123,26 @@ describe('short-lived processes', () => {
     expect(warnings(run.stderr)).toEqual([]);
   });
 
+  it('recording a span, collector answering 300 ms after connect: the span is delivered', async () => {
+    const run = await runCli([`${targetUrl}/delayed-span`], operatorEnv(stagedEntry(), delayed.url, { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' }));
+    const delivered = receiver.spans.filter((s) => s.kind === 'CLIENT' && String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '').endsWith('/delayed-span'));
+    rows.push({ name: `a span, collector behind a ${DELAY_MS}-ms proxy (default shutdown timeout)`, value: `exit ${run.code}, ${run.ms} ms, span ${delivered.length === 1 ? 'delivered' : 'NOT delivered'}`, bound: 'exit 0, output as bare, delivered' });
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('done\n');
+    expect(delivered, run.stderr).toHaveLength(1);
+    expect(delayed.connections, 'through the proxy').toBeGreaterThanOrEqual(1);
+    expect(warnings(run.stderr)).toEqual([]);
+  });
+
   it.each(['refused', 'silent'] as const)('recording a span, collector %s: exits on its own, the lost span counted', async (collector) => {
-    const run = await runCli([`${targetUrl}/${collector}-span`], operatorEnv(stagedEntry(), endpoints()[collector], PATIENT));
+    const run = await runCli([`${targetUrl}/${collector}-span`], operatorEnv(stagedEntry(), endpoints()[collector], collector === 'silent' ? SILENT_BOUND : PATIENT));
     const lost = summaryCounts(run.stderr)['spans not exported'] ?? 0;
-    rows.push({ name: `a span, collector ${collector}`, value: `exit ${run.code}, ${run.ms} ms, spans counted lost: ${lost}`, bound: `exit 0, output as bare, 1 counted, < ${HANG_CATCH_MS / 1000} s with 60-s timeouts` });
+    rows.push({
+      name: `a span, collector ${collector}`,
+      value: `exit ${run.code}, ${run.ms} ms, spans counted lost: ${lost}`,
+      bound: `exit 0, output as bare, 1 counted, < ${HANG_CATCH_MS / 1000} s with 60-s export timeouts${collector === 'silent' ? ' and a 1-s shutdown timeout' : ' and a 60-s shutdown timeout'}`,
+    });
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('done\n');

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp } from '../support/app-process';
 import { stagedEntry } from '../support/staged-tree';
@@ -55,6 +56,30 @@ describe('TLS to the collector', () => {
       { name: 'right CA + client certificate: failure lines', value: String(failures.length), bound: '0' },
     ]);
     expect(failures).toEqual([]);
+  });
+
+  // The exit delivery's own TLS: a job that ends on its own sends its span from
+  // the worker thread at 'exit', with the same certificate variables.
+  it('a short job delivers its span at exit over TLS (the exit thread, client certificate)', async () => {
+    receiver.clear();
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const env = operatorEnv(stagedEntry(), endpoint, {
+        OTEL_EXPORTER_OTLP_CERTIFICATE: tls.caCert,
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: tls.clientCert,
+        OTEL_EXPORTER_OTLP_CLIENT_KEY: tls.clientKey,
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+      });
+      // One client span (a call that is refused), then the job ends on its own.
+      const script = "require('http').get('http://127.0.0.1:1/tls-exit-job').on('error', () => undefined)";
+      const child = spawn(process.execPath, ['-e', script], { cwd: FIXTURE, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(receiver.spans.some((s) => s.kind === 'CLIENT' && String(s.attributes['url.full'] ?? '').endsWith('/tls-exit-job')), run.stderr).toBe(true);
   });
 
   const BROKEN = [

@@ -47,7 +47,6 @@ describe('parseConfig defaults', () => {
         requestMetrics: true,
       } satisfies DistributionConfig['processor'],
       shutdownTimeoutMs: 2000,
-      exitAnswerTimeoutMs: 150,
       esmHook: 'auto',
       opamp: { endpoint: undefined, heartbeatSeconds: 30, tls: { caFile: undefined, certFile: undefined, keyFile: undefined } },
     } satisfies DistributionConfig);
@@ -98,7 +97,6 @@ const VALID: Array<[string, string, Pick, unknown]> = [
   ['CUSTOM_OTEL_DEBUG_SPANS', '1', (c) => c.processor.debugSpans, true],
   ['CUSTOM_OTEL_REQUEST_METRICS', 'false', (c) => c.processor.requestMetrics, false],
   ['CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', '0', (c) => c.shutdownTimeoutMs, 0],
-  ['CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS', '5000', (c) => c.exitAnswerTimeoutMs, 5000],
   ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', '4096', (c) => c.traces.attributeValueLengthLimit, 4096],
   ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', '0', (c) => c.traces.attributeValueLengthLimit, 0],
   ['CUSTOM_OTEL_EXPORT_MAX_BYTES', '1048576', (c) => c.traces.exportMaxBytes, 1_048_576],
@@ -163,7 +161,6 @@ const INVALID: Array<[string, string, Pick, unknown, string | RegExp]> = [
   ['CUSTOM_OTEL_MAX_TRACES_PER_SECOND', '-5', (c) => c.sampling.maxTracesPerSecond, 0, '0'],
   ['CUSTOM_OTEL_SLOW_THRESHOLD_MS', 'fast', (c) => c.processor.slowThresholdMs, 100, '100'],
   ['CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS', '120000', (c) => c.shutdownTimeoutMs, 2000, '2000'],
-  ['CUSTOM_OTEL_EXIT_ANSWER_TIMEOUT_MS', '0', (c) => c.exitAnswerTimeoutMs, 150, '150'],
   ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', '-1', (c) => c.traces.attributeValueLengthLimit, 65_536, '65536'],
   ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'big', (c) => c.traces.attributeValueLengthLimit, 65_536, '65536'],
   ['CUSTOM_OTEL_EXPORT_MAX_BYTES', '1000', (c) => c.traces.exportMaxBytes, 3_145_728, '3145728'],

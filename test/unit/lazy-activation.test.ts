@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Module, { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { activateOnFirstRequire, activateOnFirstResolve, packageOf } from '../../src/instrumentations/lazy-activation';
 
 describe('packageOf', () => {
@@ -104,6 +107,18 @@ describe('activateOnFirstResolve', () => {
     expect(proto.require).toBe(original);
   });
 
+  it('activates by the resolved URL when the specifier does not name the package (a path, an alias)', () => {
+    const order: string[] = [];
+    let resolve: ((specifier: string, context: unknown, next: (s: string, c: unknown) => unknown) => unknown) | undefined;
+    const remove = activateOnFirstResolve([{ modules: ['pg'], value: 'pg' }], (value) => order.push(`activate ${value}`), (hooks) => {
+      resolve = hooks.resolve;
+      return {};
+    });
+    resolve!('#db', {}, () => ({ url: 'file:///srv/app/node_modules/.pnpm/pg@8.11.3/node_modules/pg/lib/index.js' }));
+    expect(order).toEqual(['activate pg']);
+    remove();
+  });
+
   it('registers no hook when nothing waits', () => {
     let registered = false;
     activateOnFirstResolve([], () => undefined, () => {
@@ -111,5 +126,86 @@ describe('activateOnFirstResolve', () => {
       return {};
     });
     expect(registered).toBe(false);
+  });
+});
+
+describe('activateOnFirstRequire: however the module is named', () => {
+  const internals = Module as unknown as { prototype: { require: (id: string) => unknown }; _resolveFilename: unknown; _load: (request: string, parent: unknown, isMain: boolean) => unknown };
+  const originalRequire = internals.prototype.require;
+  const originalResolve = internals._resolveFilename;
+  let remove: (() => void) | undefined;
+  afterEach(() => {
+    remove?.();
+    internals.prototype.require = originalRequire;
+    internals._resolveFilename = originalResolve;
+  });
+
+  /** An app directory with packages in node_modules, one in a pnpm store behind a symlink, and an "imports" alias. */
+  function appDir(): string {
+    const root = mkdtempSync(join(tmpdir(), 'lazy-activation-'));
+    const write = (path: string, text: string) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    write('package.json', JSON.stringify({ name: 'app', imports: { '#db': 'dbdriver' } }));
+    for (const name of ['dbdriver', 'webfw', 'other']) {
+      write(`node_modules/${name}/package.json`, JSON.stringify({ name, main: 'index.js' }));
+      write(`node_modules/${name}/index.js`, `module.exports = { name: ${JSON.stringify(name)}, inner: require('./lib/inner') };`);
+      write(`node_modules/${name}/lib/inner.js`, 'module.exports = 1;');
+    }
+    write('node_modules/.pnpm/storepkg@1.0.0/node_modules/storepkg/package.json', JSON.stringify({ name: 'storepkg' }));
+    write('node_modules/.pnpm/storepkg@1.0.0/node_modules/storepkg/index.js', 'module.exports = "storepkg";');
+    symlinkSync(join(root, 'node_modules/.pnpm/storepkg@1.0.0/node_modules/storepkg'), join(root, 'node_modules/storepkg'));
+    write('src/server.js', '');
+    return root;
+  }
+
+  function watch(): { activated: string[] } {
+    const activated: string[] = [];
+    remove = activateOnFirstRequire(
+      ['dbdriver', 'webfw', 'storepkg'].map((name) => ({ modules: [name], value: name })),
+      (value) => activated.push(value),
+    );
+    return { activated };
+  }
+
+  it('by an absolute path into node_modules', () => {
+    const root = appDir();
+    const { activated } = watch();
+    createRequire(join(root, 'src/server.js'))(join(root, 'node_modules/dbdriver/index.js'));
+    expect(activated).toEqual(['dbdriver']);
+  });
+
+  it('by a relative path into node_modules, and a package.json "imports" alias', () => {
+    const root = appDir();
+    const { activated } = watch();
+    const appRequire = createRequire(join(root, 'src/server.js'));
+    appRequire('../node_modules/webfw');
+    appRequire('#db');
+    expect(activated).toEqual(['webfw', 'dbdriver']);
+  });
+
+  it('by require.resolve with paths, and a direct Module._load', () => {
+    const root = appDir();
+    const { activated } = watch();
+    const resolved = createRequire(__filename).resolve('webfw', { paths: [root] });
+    expect(activated).toEqual(['webfw']);
+    internals._load(join(root, 'node_modules/dbdriver'), null, false);
+    expect(activated).toEqual(['webfw', 'dbdriver']);
+    expect(resolved).toBe(join(root, 'node_modules/webfw/index.js'));
+  });
+
+  it('through a symlink into a pnpm store, by name and by the link path', () => {
+    const root = appDir();
+    const { activated } = watch();
+    expect(createRequire(join(root, 'src/server.js'))(join(root, 'node_modules/storepkg'))).toBe('storepkg');
+    expect(activated).toEqual(['storepkg']);
+  });
+
+  it('leaves packages nobody waits for alone', () => {
+    const root = appDir();
+    const { activated } = watch();
+    createRequire(join(root, 'src/server.js'))('other');
+    expect(activated).toEqual([]);
   });
 });

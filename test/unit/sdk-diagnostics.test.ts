@@ -47,3 +47,25 @@ describe('sdkDiagLogger and variables we already warned about', () => {
     expect(lines).toEqual(["[custom-otel] warn: Unknown value 'x' for OTEL_BSP_MAX_QUEUE_SIZE, expected a number, using defaults"]);
   });
 });
+
+describe('a resource detector that finds nothing', () => {
+  it('is not a warning: the key is left out and said only at debug', () => {
+    const { lines, diagnostics } = capture();
+    sdkDiagLogger(diagnostics, new Set(), new Set(['service.name'])).warn('dropping invalid resource attribute value for key "container.id"');
+    expect(lines).toEqual([]);
+    diagnostics.setLevel('debug');
+    sdkDiagLogger(diagnostics, new Set(), new Set(['service.name'])).warn('dropping invalid resource attribute value for key "host.id"');
+    expect(lines).toEqual(['[custom-otel] debug: dropping invalid resource attribute value for key "host.id" (a resource detector found nothing; the key is left out)']);
+  });
+
+  it('still warns about a key the user configured, and about other resource messages', () => {
+    const { lines, diagnostics } = capture();
+    const logger = sdkDiagLogger(diagnostics, new Set(), new Set(['deployment.environment']));
+    logger.warn('dropping invalid resource attribute value for key "deployment.environment"');
+    logger.warn('dropping invalid resource attribute key: <empty string>');
+    expect(lines).toEqual([
+      '[custom-otel] warn: dropping invalid resource attribute value for key "deployment.environment"',
+      '[custom-otel] warn: dropping invalid resource attribute key: <empty string>',
+    ]);
+  });
+});

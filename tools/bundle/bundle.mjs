@@ -119,6 +119,28 @@ const debugStub = {
   },
 };
 
+/**
+ * Our bundled gRPC client (only our exporters use this copy) never holds the
+ * app's event loop: its require('http2') gets sessions that stay unref'd
+ * (src/unreffed-http2.ts), and its timers (call deadlines, keepalive, idle,
+ * back-off, and the one it refs on purpose while calls are active) stay unref'd. The app's work alone decides when the loop ends;
+ * what an export had not delivered by then goes with the exit delivery.
+ */
+const GRPC_JS_FILE = /[\\/]@grpc[\\/]grpc-js[\\/].*\.js$/;
+const UNREFFED_TIMERS =
+  'const unreffed = (t) => { if (t && t.unref) { t.unref(); t.ref = () => t; } return t; };' +
+  'const setTimeout = (...a) => unreffed(globalThis.setTimeout(...a));' +
+  'const setInterval = (...a) => unreffed(globalThis.setInterval(...a));\n';
+const ourGrpcLetsTheLoopEnd = {
+  name: 'our-grpc-lets-the-loop-end',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
+      /[\\/]@grpc[\\/]grpc-js[\\/]/.test(args.importer) ? { path: join(repo, 'src/unreffed-http2.ts') } : undefined,
+    );
+    b.onLoad({ filter: GRPC_JS_FILE }, (args) => ({ contents: UNREFFED_TIMERS + readFileSync(args.path, 'utf8'), loader: 'js', resolveDir: dirname(args.path) }));
+  },
+};
+
 /** The core: src/, with this major's SDK line, chunk references instead of chunk contents, and the shared-module registry. */
 function corePlugin(registryKeys) {
   return {
@@ -237,7 +259,7 @@ async function buildCore(registryKeys) {
     ...common,
     entryPoints: [{ in: 'custom-otel:core', out: 'distribution' }],
     outdir: join(outDir, 'lib'),
-    plugins: [debugStub, corePlugin(registryKeys)],
+    plugins: [debugStub, ourGrpcLetsTheLoopEnd, corePlugin(registryKeys)],
   });
   return result.metafile;
 }
@@ -321,7 +343,7 @@ const chunkEntries = [
   })),
 ];
 const registryKeys = new Set();
-collect((await build({ ...common, entryPoints: chunkEntries, outdir: join(outDir, 'lib'), plugins: [debugStub, sharedFromCore(coreFiles, registryKeys)] })).metafile);
+collect((await build({ ...common, entryPoints: chunkEntries, outdir: join(outDir, 'lib'), plugins: [debugStub, ourGrpcLetsTheLoopEnd, sharedFromCore(coreFiles, registryKeys)] })).metafile);
 rmSync(entriesDir, { recursive: true, force: true });
 
 // 3. The core again, now with the registry of what the chunks take from it.

@@ -6,7 +6,7 @@
 import type { DistributionConfig } from '../../../src/config/config';
 import type { NumberSetting } from '../../../src/config/setting';
 import { OTLP_COMPRESSION, OTLP_PROTOCOL, OTLP_TIMEOUT } from '../../../src/config/otlp-settings';
-import { ESM_HOOK, EXIT_ANSWER_TIMEOUT_MS, LOG_LEVEL, PROPAGATORS, RESOURCE_DETECTORS, SHUTDOWN_TIMEOUT_MS } from '../../../src/settings';
+import { ESM_HOOK, LOG_LEVEL, PROPAGATORS, RESOURCE_DETECTORS, SHUTDOWN_TIMEOUT_MS } from '../../../src/settings';
 import { SPAN_EVENT_COUNT_LIMIT, BSP_MAX_EXPORT_BATCH_SIZE, BSP_MAX_QUEUE_SIZE, BSP_SCHEDULE_DELAY, EXPORT_MAX_BYTES, SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, TRACES_EXPORTER } from '../../../src/traces/settings';
 import { LOGS_EXPORTER } from '../../../src/logs/settings';
 import { METRIC_EXPORT_INTERVAL, METRIC_EXPORT_TIMEOUT, METRICS_EXPORTER, METRICS_FILE_MAX_BYTES, PROMETHEUS_PORT } from '../../../src/metrics/settings';
@@ -32,7 +32,7 @@ export function configProblems(config: DistributionConfig): string[] {
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype &&
     Object.entries(v).every(([key, value]) => key !== '' && isString(value));
 
-  check(sameKeys(config, ['sdkDisabled', 'logLevel', 'serviceName', 'resourceAttributes', 'resourceDetectors', 'propagators', 'traces', 'metrics', 'logs', 'sampler', 'sampling', 'instrumentations', 'processor', 'shutdownTimeoutMs', 'exitAnswerTimeoutMs', 'esmHook', 'opamp']), 'keys', Object.keys(config));
+  check(sameKeys(config, ['sdkDisabled', 'logLevel', 'serviceName', 'resourceAttributes', 'resourceDetectors', 'propagators', 'traces', 'metrics', 'logs', 'sampler', 'sampling', 'instrumentations', 'processor', 'shutdownTimeoutMs', 'esmHook', 'opamp']), 'keys', Object.keys(config));
   check(typeof config.sdkDisabled === 'boolean', 'sdkDisabled', config.sdkDisabled);
   check(LOG_LEVEL.allowed.includes(config.logLevel), 'logLevel', config.logLevel);
   check(config.serviceName === undefined || nonBlankString(config.serviceName), 'serviceName', config.serviceName);
@@ -114,7 +114,6 @@ export function configProblems(config: DistributionConfig): string[] {
   check(stringList(proc.redactKeys) && DEFAULT_REDACT_KEYS.every((key, i) => proc.redactKeys[i] === key), 'processor.redactKeys', proc.redactKeys);
   for (const flag of ['sanitizeDbStatements', 'debugSpans', 'requestMetrics'] as const) check(typeof proc[flag] === 'boolean', `processor.${flag}`, proc[flag]);
   check(within(config.shutdownTimeoutMs, SHUTDOWN_TIMEOUT_MS), 'shutdownTimeoutMs', config.shutdownTimeoutMs);
-  check(within(config.exitAnswerTimeoutMs, EXIT_ANSWER_TIMEOUT_MS), 'exitAnswerTimeoutMs', config.exitAnswerTimeoutMs);
   check(ESM_HOOK.allowed.includes(config.esmHook), 'esmHook', config.esmHook);
   check(config.opamp.endpoint === undefined || isHttpUrl(config.opamp.endpoint), 'opamp.endpoint', config.opamp.endpoint);
   check(within(config.opamp.heartbeatSeconds, OPAMP_HEARTBEAT_SECONDS), 'opamp.heartbeatSeconds', config.opamp.heartbeatSeconds);
