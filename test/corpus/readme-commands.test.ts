@@ -53,6 +53,11 @@ const WHERE: Record<string, { file: string; fragment: string; how?: string }> = 
     fragment: '/doctor.js`',
     how: 'docker exec into the pod container the operator makes (no kubectl on the test machine), same node and path',
   },
+  'kubectl exec -n otel-demo deploy/test-app -- node /otel-auto-instrumentation-nodejs/node20/doctor.js': {
+    file: 'test/cluster/user-flow.test.ts',
+    fragment: '/otel-auto-instrumentation-nodejs/node${major}/doctor.js',
+    how: "kubectl exec on the project's cluster into the universal Instrumentation's pod, the doctor of the pod's Node major",
+  },
   './build-multi-version --versions 18,20,22': { file: 'test/e2e/build-as-typed.e2e.test.ts', fragment: "'--versions', '18,20,22'", how: 'with --offline --registry 127.0.0.1:<port> and an --image of its own' },
   './build-multi-version --versions 18,20,22 --offline --registry mirror.example.com': { file: 'test/e2e/build-as-typed.e2e.test.ts', fragment: "'--versions', '18,20,22', '--offline', '--registry', registry.host", how: 'the mirror is a registry on 127.0.0.1' },
   './build-multi-version --image registry.example.com/otel/autoinstrumentation-nodejs --push': { file: 'test/e2e/build-as-typed.e2e.test.ts', fragment: "'--push', '--image'", how: 'a registry on 127.0.0.1, --versions 20' },
