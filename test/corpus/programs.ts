@@ -39,6 +39,11 @@ export interface CorpusProgram {
   cwd?: string;
   env?: Record<string, string>;
   requests: CorpusRequest[];
+  /**
+   * Its stdout once it is ready, awaited after its port accepts: the first
+   * worker of a cluster may listen while the others still start.
+   */
+  readyWhen?: (stdout: string) => boolean;
   /** Node processes that load our tree (a parent that spawns node children counts them). */
   processes?: number;
   /** No published program: a launcher of a package's documented entry. */
@@ -172,6 +177,10 @@ export const PROGRAMS: CorpusProgram[] = [
     command: () => [join(LAUNCHERS_DIR, 'throng-cluster.cjs')],
     env: { SITE },
     requests: staticRequests,
+    // A signal while a worker still asks the primary for its listening handle crashes
+    // the primary (write EPIPE in Node's cluster module, bare as well): a rollout's
+    // signal comes after start-up, so the run waits for both workers.
+    readyWhen: (stdout) => (stdout.match(/^worker \d+ listening$/gm) ?? []).length >= 2,
     processes: 3,
     launcher: true,
   },

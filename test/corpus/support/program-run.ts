@@ -1,6 +1,6 @@
 /**
  * One run of a corpus program: start it on a free port, wait until the port
- * accepts connections, send its requests one after another, send the signal
+ * accepts connections (and its output shows it ready, where it says how), send its requests one after another, send the signal
  * right after the last answer (as a rollout does), and record the answers,
  * the exit and the output.
  */
@@ -61,6 +61,7 @@ export async function runProgram(program: CorpusProgram, options: { runtimeDir: 
   const describe = () => `${program.id}: ${node} ${args.join(' ')}\nstdout: ${stdout.slice(-3000)}\nstderr: ${stderr.slice(-3000)}`;
   try {
     await waitForPort(port, () => hasExited, START_GUARD_MS);
+    if (program.readyWhen) await waitForOutput(() => program.readyWhen!(stdout), () => hasExited, START_GUARD_MS);
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
@@ -115,6 +116,15 @@ async function waitForPort(port: number, exited: () => boolean, timeoutMs: numbe
     if (await accepts(port)) return;
     if (Date.now() > deadline) throw new Error(`did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function waitForOutput(ready: () => boolean, exited: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (exited()) throw new Error('exited before its output showed it ready');
+    if (Date.now() > deadline) throw new Error(`its output did not show it ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
