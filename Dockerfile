@@ -26,6 +26,9 @@
 #   AUTO_INSTRUMENTATIONS_VERSION   OCI labels (build-multi-version.ts fills them)
 #   SOURCE_DATE_EPOCH   the commit time: every file's time, and (BuildKit reads it) the
 #                       image config's and history's, so a rebuild gives the same digest
+#                       (with --no-cache-filter image,universal, as build-multi-version passes
+#                       it: BuildKit keys a COPY by file contents, not times, so a cached layer
+#                       of a build with another date would bring that date back)
 # Secrets: `--secret id=npm_ca,src=<CA bundle>` when the npm registry is
 # reached through a TLS-intercepting proxy; it is mounted only while npm runs.
 # The JavaScript tree is the same for every platform: both installing stages
@@ -148,7 +151,7 @@ USER 65532:65532
 
 # ---- The image of one Node major (the default target).
 
-FROM scratch
+FROM scratch AS image
 ARG VERSION=dev
 ARG REVISION=unknown
 ARG CREATED=unknown

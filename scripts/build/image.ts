@@ -80,6 +80,9 @@ export function npmAndLabelArgs(options: BuildOptions, facts: BuildFacts): Recor
   };
 }
 
+/** The Dockerfile's stages that make images (the per-major one is the default target). */
+export const IMAGE_STAGES = ['image', 'universal'];
+
 export function dockerBuildArgs(recipe: ImageRecipe, target: ImageTarget, options: BuildOptions, facts: BuildFacts): string[] {
   const args = ['docker', 'build', '--network', 'host', '--platform', target.platform.name, '--file', path.join(REPO, 'Dockerfile')];
   if (recipe.stage) args.push('--target', recipe.stage);
@@ -87,6 +90,11 @@ export function dockerBuildArgs(recipe: ImageRecipe, target: ImageTarget, option
   for (const [key, value] of Object.entries(recipe.buildArgs)) args.push('--build-arg', `${key}=${value}`);
   if (options.caFile) args.push('--secret', `id=npm_ca,src=${options.caFile}`);
   if (options.noCache) args.push('--no-cache');
+  // The two image stages only copy a few MB, and are never taken from the cache:
+  // BuildKit keys a COPY by its files' contents, not their times, so a cached
+  // layer of another build with the same files but another source date would come
+  // back with that build's times, and the digest with them.
+  else args.push('--no-cache-filter', IMAGE_STAGES.join(','));
   if (facts.npmCache) args.push('--build-context', `npm-cache=${facts.npmCache}`);
   // Another platform's /bin/cp: Debian's static busybox of that architecture, never run here.
   if (target.platform.name !== options.host.name) args.push('--build-context', `copy-tool=${options.dryRun ? copyToolDir(target.platform) : cachedCopyTool(target.platform)}`);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dockerBuildArgs } from '../../scripts/build/image';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dockerBuildArgs, IMAGE_STAGES } from '../../scripts/build/image';
 import { parseOptions, UsageError, type BuildOptions } from '../../scripts/build/options';
 import { REPO } from '../../scripts/stage';
 import { defaultPlatforms, hostPlatform, parsePlatforms, platformTag, PLATFORMS } from '../../scripts/build/platforms';
@@ -52,6 +54,22 @@ describe('build-multi-version options', () => {
     expect(contexts[1]).toMatch(/^copy-tool=.*arm64/);
     expect(contexts[2]).toBe('trees=/tmp/trees');
     expect(args.at(-1)).toBe(REPO);
+  });
+
+  it('the image stages are never taken from the cache (a COPY cached at another source date keeps that date); --no-cache takes nothing from it', () => {
+    const facts = { version: '1.0.0', revision: 'HEAD', created: '2026-01-01T00:00:00Z', sourceDateEpoch: 1767225600, sourceDateOrigin: 'the commit time of HEAD', npmCache: undefined };
+    const argsOf = (options: BuildOptions) => dockerBuildArgs({ buildArgs: {} }, { platform: options.platforms[0]!, reference: 'img:1.0.0-node20' }, options, facts);
+    const cached = argsOf(parse());
+    expect(cached[cached.indexOf('--no-cache-filter') + 1]).toBe('image,universal');
+    expect(cached).not.toContain('--no-cache');
+    const fresh = argsOf(parse('--no-cache'));
+    expect(fresh).toContain('--no-cache');
+    expect(fresh).not.toContain('--no-cache-filter');
+  });
+
+  it('the Dockerfile names the stages that make images as the build script filters them', () => {
+    const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+    for (const stage of IMAGE_STAGES) expect(dockerfile).toMatch(new RegExp(`^FROM scratch AS ${stage}$`, 'm'));
   });
 
   it('platforms: this machine only by default, all four with --push, or the ones named', () => {
