@@ -13,6 +13,7 @@ import type { BuildOptions } from './options';
 import { platformTag, type Platform } from './platforms';
 import type { Log, Runner } from './run';
 import { isoDate, sourceDate } from './source-date';
+import { filesForMajors, makeSubset, subsetDir } from './npm-cache-subset';
 
 /** Where the image keeps its SBOM: outside /autoinstrumentation, which is all the operator copies. */
 export const SBOM_PATH = '/sbom/autoinstrumentation.cdx.json';
@@ -26,6 +27,7 @@ export interface BuildFacts {
   sourceDateEpoch: number;
   /** Where the source date came from (SOURCE_DATE_EPOCH or the commit), for the log. */
   sourceDateOrigin: string;
+  /** The build context `npm-cache` of an offline build: the part of the npm cache it installs from. */
   npmCache: string | undefined;
 }
 
@@ -106,7 +108,10 @@ export function dockerBuildArgs(recipe: ImageRecipe, target: ImageTarget, option
 export async function buildFacts(options: BuildOptions): Promise<BuildFacts> {
   const version = (await fs.readJson(path.join(REPO, 'package.json'))).version as string;
   const revision = options.dryRun ? 'HEAD' : (await $({ quiet: true, nothrow: true })`git -C ${REPO} rev-parse HEAD`).stdout.trim() || 'unknown';
-  const npmCache = options.offline && !options.npmRegistry ? (await $({ quiet: true })`npm config get cache`).stdout.trim() : undefined;
+  // Only the packages the build installs are sent, not the whole npm cache (npm-cache-subset.ts).
+  const wholeCache = options.offline && !options.npmRegistry ? (await $({ quiet: true })`npm config get cache`).stdout.trim() : undefined;
+  const majors = options.majors.map((e) => e.major);
+  const npmCache = wholeCache === undefined ? undefined : options.dryRun ? subsetDir(filesForMajors(wholeCache, majors)) : makeSubset(wholeCache, filesForMajors(wholeCache, majors));
   const commitTime = (await $({ quiet: true, nothrow: true })`git -C ${REPO} log -1 --format=%ct HEAD`).stdout;
   const date = sourceDate(process.env.SOURCE_DATE_EPOCH, commitTime);
   if (!date) throw new Error(`no source date: ${REPO} is not a git checkout with a commit and SOURCE_DATE_EPOCH is not set; set it (seconds since 1970) to the time the sources were made`);
