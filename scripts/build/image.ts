@@ -111,7 +111,7 @@ export async function buildFacts(options: BuildOptions): Promise<BuildFacts> {
   // Only the packages the build installs are sent, not the whole npm cache (npm-cache-subset.ts).
   const wholeCache = options.offline && !options.npmRegistry ? (await $({ quiet: true })`npm config get cache`).stdout.trim() : undefined;
   const majors = options.majors.map((e) => e.major);
-  const npmCache = wholeCache === undefined ? undefined : options.dryRun ? subsetDir(filesForMajors(wholeCache, majors)) : makeSubset(wholeCache, filesForMajors(wholeCache, majors));
+  const npmCache = wholeCache === undefined ? undefined : options.dryRun ? subsetDir(wholeCache, filesForMajors(wholeCache, majors)) : makeSubset(wholeCache, filesForMajors(wholeCache, majors));
   const commitTime = (await $({ quiet: true, nothrow: true })`git -C ${REPO} log -1 --format=%ct HEAD`).stdout;
   const date = sourceDate(process.env.SOURCE_DATE_EPOCH, commitTime);
   if (!date) throw new Error(`no source date: ${REPO} is not a git checkout with a commit and SOURCE_DATE_EPOCH is not set; set it (seconds since 1970) to the time the sources were made`);

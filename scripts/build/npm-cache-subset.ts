@@ -4,8 +4,8 @@
  * (cacache content-v2, by integrity) and the index-v5 entries of its packument
  * and tarball URLs with the contents they name (our lockfiles record no
  * download addresses, so npm resolves each package from its packument, then
- * asks for the tarball by URL), hard-linked from the npm cache
- * (copied where it lies on another filesystem). It is the build context
+ * asks for the tarball by URL), the contents hard-linked from the npm cache
+ * (copied where it lies on another filesystem), the index entries copied. It is the build context
  * `npm-cache` instead of the whole cache: BuildKit keeps what each build was
  * sent, and the whole cache (hundreds of MB once the suite has run) per build
  * filled tens of GB of build cache in one test run.
@@ -60,9 +60,20 @@ export function filesForMajors(cacheDir: string, majors: readonly number[]): str
   return [...files].sort();
 }
 
-/** The subset's directory for these files: named by them, so equal lockfiles share one. */
-export function subsetDir(files: readonly string[], root = SUBSET_ROOT): string {
-  return join(root, createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 16));
+/** Index buckets grow (npm appends an entry when it fetches again); contents never change. */
+const isIndexBucket = (file: string) => file.startsWith(join('_cacache', 'index-v5'));
+
+/**
+ * The subset's directory for these files: named by them and by what the index
+ * buckets among them hold now, so equal lockfiles share one until npm adds to a bucket.
+ */
+export function subsetDir(cacheDir: string, files: readonly string[], root = SUBSET_ROOT): string {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(`${file}\n`);
+    if (isIndexBucket(file) && existsSync(join(cacheDir, file))) hash.update(readFileSync(join(cacheDir, file)));
+  }
+  return join(root, hash.digest('hex').slice(0, 16));
 }
 
 /**
@@ -71,7 +82,7 @@ export function subsetDir(files: readonly string[], root = SUBSET_ROOT): string 
  * already, and npm names it again.
  */
 export function makeSubset(cacheDir: string, files: readonly string[], root = SUBSET_ROOT): string {
-  const out = subsetDir(files, root);
+  const out = subsetDir(cacheDir, files, root);
   if (existsSync(join(out, COMPLETE_MARKER))) return out;
   const partial = `${out}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
@@ -80,10 +91,14 @@ export function makeSubset(cacheDir: string, files: readonly string[], root = SU
     if (!existsSync(from)) continue;
     const to = join(partial, file);
     mkdirSync(dirname(to), { recursive: true });
-    try {
-      linkSync(from, to);
-    } catch {
-      copyFileSync(from, to);
+    // A bucket is copied: linked, npm's next append to the cache's would change this one too.
+    if (isIndexBucket(file)) copyFileSync(from, to);
+    else {
+      try {
+        linkSync(from, to);
+      } catch {
+        copyFileSync(from, to);
+      }
     }
   }
   mkdirSync(partial, { recursive: true });

@@ -45,18 +45,25 @@ describe('the npm cache subset of an offline image build', () => {
     expect(files).toEqual([...files].sort());
   });
 
-  it('hard-links the files into a directory named by them, leaves out what the cache lacks, and reuses a complete one', () => {
+  it('hard-links the contents and copies the index buckets into a directory named by them, leaves out what the cache lacks, reuses a complete one, and makes another when a bucket grows', () => {
     const cache = join(dir, 'cache');
     const root = join(dir, 'subsets');
     put(join(cache, '_cacache/content-v2/sha512/aa/bb/cc'), 'tarball');
-    const files = ['_cacache/content-v2/sha512/aa/bb/cc', '_cacache/content-v2/sha512/dd/ee/ff'];
+    put(join(cache, '_cacache/index-v5/11/22/33'), 'entry 1\n');
+    const files = ['_cacache/content-v2/sha512/aa/bb/cc', '_cacache/content-v2/sha512/dd/ee/ff', '_cacache/index-v5/11/22/33'];
     const out = makeSubset(cache, files, root);
-    expect(out).toBe(subsetDir(files, root));
+    expect(out).toBe(subsetDir(cache, files, root));
     expect(statSync(join(out, files[0]!)).ino).toBe(statSync(join(cache, files[0]!)).ino);
     expect(() => statSync(join(out, files[1]!))).toThrow();
+    expect(statSync(join(out, files[2]!)).ino).not.toBe(statSync(join(cache, files[2]!)).ino);
     writeFileSync(join(out, 'marker'), 'kept');
     expect(makeSubset(cache, files, root)).toBe(out);
     expect(readFileSync(join(out, 'marker'), 'utf8')).toBe('kept');
-    expect(subsetDir([files[0]!], root)).not.toBe(out);
+    expect(subsetDir(cache, [files[0]!], root)).not.toBe(out);
+    writeFileSync(join(cache, files[2]!), 'entry 1\nentry 2\n');
+    const grown = makeSubset(cache, files, root);
+    expect(grown).not.toBe(out);
+    expect(readFileSync(join(grown, files[2]!), 'utf8')).toBe('entry 1\nentry 2\n');
+    expect(readFileSync(join(out, files[2]!), 'utf8')).toBe('entry 1\n');
   });
 });
