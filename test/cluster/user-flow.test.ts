@@ -38,9 +38,11 @@ async function podOf(app: string): Promise<KubeObject> {
   return pod;
 }
 
-/** Requests from inside the pod (its own loopback): GET /users reads MySQL. */
+/** Requests from inside the pod (its own loopback): GET /users reads MySQL. node:http, which Node 14 and 16 have (fetch they lack). */
 async function drive(pod: string): Promise<void> {
-  const script = "Promise.all(['/', '/users', '/slow'].map((p) => fetch('http://127.0.0.1:8080' + p).then((r) => r.text()))).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })";
+  const script =
+    "const get = (p) => new Promise((ok, fail) => require('http').get('http://127.0.0.1:8080' + p, (r) => { r.resume(); r.on('end', () => (r.statusCode < 500 ? ok() : fail(new Error(p + ': ' + r.statusCode)))); }).on('error', fail));" +
+    " Promise.all(['/', '/users', '/slow'].map(get)).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })";
   await kubectlChecked(['exec', '-n', NAMESPACE, pod, '-c', 'test-app', '--', 'node', '-e', script], { timeoutMs: 60_000 });
 }
 

@@ -8,16 +8,18 @@ import { COLLECTOR_IMAGE } from '../../../cluster/collector-image';
 import { databaseImage } from '../../../cluster/database-image';
 import { runCommand } from '../../../scripts/child-process';
 import { describeRun, runBuildScript } from '../../e2e/support/build-script';
-import { defaultUniversalReference, E2E_MAJORS, defaultImageReference } from '../../e2e/support/repo';
+import { defaultUniversalReference, defaultImageReference } from '../../e2e/support/repo';
+import { readVersions } from '../../../scripts/versions';
 import { testAppImage } from '../../e2e/support/operator-pod';
 import { buildTestAppImage } from '../../e2e/support/test-app-image';
 
 /**
- * The majors the e2e project builds, not all seven: each major adds an app
- * image and a per-major image to a cold run, and these three cover the 2.x
- * and 3.x SDK lines.
+ * Every major we ship, each with its per-major Instrumentation on an app image
+ * of that major (the 1.x, 2.x and 3.x SDK lines, the oldest and newest Node).
+ * The e2e project has built ours and the app's images of its majors; the
+ * others are built here (a minute or two on a warm engine).
  */
-export const FLOW_MAJORS: readonly number[] = E2E_MAJORS;
+export const FLOW_MAJORS: readonly number[] = readVersions().map((entry) => entry.major);
 export const UNIVERSAL_IMAGE = defaultUniversalReference();
 export const majorImage = (major: number): string => defaultImageReference(major);
 export const appImage = testAppImage;
