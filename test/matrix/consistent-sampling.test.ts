@@ -129,7 +129,10 @@ describe('consistent probability sampling, per SDK line', () => {
         60_000,
         `${made.kept} root spans and the remote parents' children from node${major} (${received().length} arrived)`,
       );
-      const spans = received();
+      // OTLP delivery is at least once: a batch whose answer comes late is sent again
+      // (seen once on Node 16: 512 roots twice), and a backend keeps one span per id.
+      // This test counts sampling decisions, so it counts distinct spans.
+      const spans = [...new Map(received().map((s) => [s.spanId, s])).values()];
       const roots = spans.filter((s) => s.name === 'root');
       expect(roots.length, `node${major} (${line()}): the app saw ${made.kept} kept`).toBe(made.kept);
       expect(Math.abs(roots.length / ROOTS - 0.25), `node${major} (${line()}): ${roots.length} of ${ROOTS} roots sampled`).toBeLessThanOrEqual(0.015);
