@@ -24,4 +24,9 @@ export class HttpAwareContextManager extends AsyncLocalStorageContextManager {
     if (target instanceof EventEmitter && isHttpMessage(target) && bindEmitterContext(target, context)) return target;
     return super.bind(context, target);
   }
+
+  /** The AsyncLocalStorage the contexts live in (the base class keeps it in a field of its own), for enterWith. */
+  storage(): unknown {
+    return (this as unknown as { _asyncLocalStorage?: unknown })._asyncLocalStorage;
+  }
 }

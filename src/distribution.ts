@@ -34,6 +34,7 @@ import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
+import { channelsNotice, serveFromChannels, type ChannelsOutcome } from './instrumentations/http-server-channels';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { thisEntryFormat, wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
@@ -106,7 +107,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   void Promise.resolve((resource as { waitForAsyncAttributes?: () => Promise<void> }).waitForAsyncAttributes?.()).catch(() => undefined);
   // OpAMP's remote config gates the signals and switches instrumentations; nothing of it exists when it is off.
   const opamp = config.opamp.endpoint === undefined ? undefined : { gates: openGates(), switches: new InstrumentationSwitches() };
-  context.setGlobalContextManager(new HttpAwareContextManager().enable());
+  const contextManager = new HttpAwareContextManager().enable();
+  context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(createPropagator(config.propagators, sdk.jaegerPropagator, (message) => diagnostics.log('warn', message)));
 
   let meterProvider: MeterProvider | undefined;
@@ -177,6 +179,11 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     (name, instrumentation) => {
       opamp?.switches.remember(name, instrumentation);
       if (name !== 'http') return;
+      const server: ChannelsOutcome =
+        config.instrumentations.httpInstrumentation === 'upstream' ? { installed: false, reason: 'setting' } : serveFromChannels(instrumentation, policy, contextManager.storage());
+      const serverNotice = channelsNotice(server);
+      diagnostics.log(serverNotice.level, serverNotice.line);
+      if (server.installed) return;
       const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy, opamp !== undefined));
       if (notice) diagnostics.log(notice.level, notice.line);
     },

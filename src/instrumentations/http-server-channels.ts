@@ -1,0 +1,318 @@
+/**
+ * HTTP server spans fed by Node's own `diagnostics_channel`
+ * (`http.server.request.start`, published for every request of every
+ * http/https server just before its 'request' event), in place of
+ * instrumentation-http's patched `Server.prototype.emit`.
+ *
+ * Per request, in this order:
+ * - the sampling decision first: a request the policy certainly drops gets
+ *   the trace context and the duration metric only (as the unsampled short
+ *   path, unsampled-requests.ts); any other starts its span with only the
+ *   method and path the sampler reads, and only a recorded span gets the
+ *   request's attributes, built once by the instrumentation's own functions;
+ * - the request's context is entered once (enterWith, for the rest of the
+ *   parser callback that emits 'request'), and bound to the request and
+ *   response by one property write each (emitter-context.ts): no wrapper
+ *   around the emit, no closures per request;
+ * - at 'close' the instrumentation's own end of a server span runs (status,
+ *   route, span name, error.type, captured response headers, the duration
+ *   metric), so names and values stay exactly upstream's on its SDK line.
+ *
+ * What this relies on is checked when the instrumentation is created
+ * (channelsProblem); anything else, and any hook of the instrumentation's
+ * configuration, keeps upstream's path, which the caller says in one line.
+ * Known difference: a 'request' listener that throws synchronously is not
+ * recorded on the span (upstream catches and rethrows it around the emit;
+ * nothing wraps the emit here): the process then meets the exception as it
+ * would without us.
+ */
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { errorMonitor } from 'node:events';
+import { dirname, extname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span } from '@opentelemetry/api';
+import { hrTime, RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import type { SamplingPolicy } from '../sampler/sampling-decision';
+import { bindEmitterContext } from './emitter-context';
+import { certainlyUnsampled, closedRequestAttributes, normalizedMethod } from './unsampled-requests';
+import { UnsampledSpan } from './unsampled-span';
+
+type Attributes = Record<string, unknown>;
+type Listener = (...args: unknown[]) => void;
+interface IncomingRequest {
+  method?: string;
+  url?: string;
+  httpVersion?: string;
+  httpVersionMajor?: number;
+  httpVersionMinor?: number;
+  headers: Record<string, string | string[] | undefined>;
+  socket: { remoteAddress?: string };
+}
+interface ServerResponse {
+  statusCode?: number;
+  on(event: string | symbol, listener: Listener): unknown;
+}
+interface RequestStart {
+  request: IncomingRequest;
+  response: ServerResponse;
+  socket: { encrypted?: boolean };
+  server: { listenerCount(event: string): number };
+}
+
+/** What this path calls on the HTTP instrumentation (2.x and 3.x lines). */
+interface HttpInstrumentation {
+  getConfig(): Record<string, unknown>;
+  setConfig(config: Record<string, unknown>): void;
+  enable(): void;
+  disable(): void;
+  _startHttpSpan(name: string, options: { kind: SpanKind; attributes: Attributes }, ctx: Context): Span;
+  _onServerResponseFinish(request: unknown, response: unknown, span: Span, metricAttributes: Attributes, startTime: unknown): void;
+  _onServerResponseError(span: Span, metricAttributes: Attributes, startTime: unknown, error: unknown): void;
+  _recordServerDuration(durationMs: number, attributes: Attributes): void;
+  _headerCapture: { server: { captureRequestHeaders(read: (header: string) => unknown): Attributes } };
+  _diag: unknown;
+}
+/** The instrumentation's own attribute builder (its utils module). */
+interface HttpUtils {
+  getIncomingRequestAttributes(request: unknown, options: Record<string, unknown>, logger: unknown): Attributes;
+}
+
+/** Configuration only upstream's path honours: any of it keeps that path. */
+export const UPSTREAM_ONLY_OPTIONS = [
+  'ignoreIncomingRequestHook',
+  'startIncomingSpanHook',
+  'requestHook',
+  'responseHook',
+  'applyCustomAttributesOnSpan',
+  'disableIncomingRequestInstrumentation',
+];
+
+/**
+ * What keeps this path off for the instrumentation (pure): `sdk-1.x` for the
+ * 1.x line's (old conventions, other internals: it keeps upstream's path by
+ * design), a sentence naming what is not as checked, or undefined.
+ */
+export function channelsProblem(candidate: object, utils: Partial<HttpUtils> | undefined, storage: unknown): 'sdk-1.x' | string | undefined {
+  const http = candidate as Partial<HttpInstrumentation>;
+  if ('_semconvStability' in candidate) return 'sdk-1.x';
+  const methods: Array<[keyof HttpInstrumentation, number]> = [
+    ['_startHttpSpan', 2],
+    ['_onServerResponseFinish', 5],
+    ['_onServerResponseError', 4],
+    ['_recordServerDuration', 2],
+    ['getConfig', 0],
+    ['setConfig', 0],
+    ['enable', 0],
+    ['disable', 0],
+  ];
+  for (const [name, length] of methods) {
+    const method = http[name];
+    if (typeof method !== 'function' || method.length !== length) return `${name} is missing or takes other parameters`;
+  }
+  if (typeof http._headerCapture?.server?.captureRequestHeaders !== 'function') return '_headerCapture.server.captureRequestHeaders is missing';
+  if (typeof utils?.getIncomingRequestAttributes !== 'function' || utils.getIncomingRequestAttributes.length !== 3) {
+    return 'its utils module has no getIncomingRequestAttributes(request, options, logger)';
+  }
+  if (typeof (storage as AsyncLocalStorage<Context> | undefined)?.enterWith !== 'function') return "the context manager's AsyncLocalStorage is not reachable";
+  return undefined;
+}
+
+/**
+ * Whether Node goes on to emit 'request' for a request it published (pure),
+ * as its HTTP server decides: an HTTP/1.1 `Expect` header goes to
+ * 'checkContinue' or 'checkExpectation' listeners instead, or, with none for
+ * an expectation other than 100-continue, is answered 417 by Node itself.
+ */
+export function emitsRequestEvent(request: Pick<IncomingRequest, 'headers' | 'httpVersionMajor' | 'httpVersionMinor'>, listeners: (event: string) => number): boolean {
+  const expect = request.headers.expect;
+  if (expect === undefined || request.httpVersionMajor !== 1 || request.httpVersionMinor !== 1) return true;
+  if (/(?:^|\W)100-continue(?:$|\W)/i.test(String(expect))) return listeners('checkContinue') === 0;
+  return false;
+}
+
+/** The path of the request target, as much as the sampler's rules need (pure): up to `?` or `#`. */
+export function requestPathForSampling(url: string | undefined): string {
+  if (!url) return '/';
+  const end = url.search(/[?#]/);
+  const path = end < 0 ? url : url.slice(0, end);
+  if (path.startsWith('/')) return path;
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return path;
+  }
+}
+
+/** The instrumentation's utils module, beside its entry point (build/src/utils.js on 2.x, dist/utils.cjs on 3.x). */
+export function loadHttpUtils(): Partial<HttpUtils> | undefined {
+  try {
+    const main = require.resolve('@opentelemetry/instrumentation-http');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(join(dirname(main), `utils${extname(main)}`)) as Partial<HttpUtils>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per request, on the response: read by the shared listeners below (no closure per request). */
+const kRequestState = Symbol('custom-otel.http-server-request');
+interface RequestState {
+  http: HttpInstrumentation;
+  request: IncomingRequest;
+  span: Span;
+  context: Context;
+  rpc: RPCMetadata;
+  metricAttributes: Attributes;
+  startTime: unknown;
+  startMs: number;
+  /** A span of the SDK (recorded or not) ends through the instrumentation; ours (UnsampledSpan) records the metric only. */
+  upstreamSpan: boolean;
+  done: boolean;
+}
+type StatefulResponse = ServerResponse & { [kRequestState]?: RequestState };
+
+function finishUpstream(state: RequestState, response: StatefulResponse): void {
+  state.http._onServerResponseFinish(state.request, response, state.span, state.metricAttributes, state.startTime);
+}
+
+function onResponseClose(this: StatefulResponse): void {
+  const state = this[kRequestState];
+  if (state === undefined || state.done) return;
+  state.done = true;
+  if (!state.upstreamSpan) {
+    state.http._recordServerDuration(performance.now() - state.startMs, closedRequestAttributes(state.metricAttributes, state.rpc.route, this.statusCode));
+    return;
+  }
+  // The instrumentation reads the route from the active context's RPC metadata.
+  context.with(state.context, finishUpstream, undefined, state, this);
+}
+
+function onResponseError(this: StatefulResponse, error: unknown): void {
+  const state = this[kRequestState];
+  if (state === undefined || state.done) return;
+  // After 'error', only 'close' follows, which must not end the span again.
+  state.done = true;
+  if (!state.upstreamSpan) {
+    state.http._recordServerDuration(performance.now() - state.startMs, { ...state.metricAttributes, 'error.type': (error as Error | undefined)?.name });
+    return;
+  }
+  state.http._onServerResponseError(state.span, state.metricAttributes, state.startTime, error);
+}
+
+/** Whether the path was installed, and if not, why. */
+export type ChannelsOutcome = { installed: true } | { installed: false; reason: 'setting' | 'sdk-1.x' | 'hooks' } | { installed: false; reason: 'shape'; problem: string };
+
+/** The one line said at start about the path HTTP server spans take (pure). */
+export function channelsNotice(outcome: ChannelsOutcome): { level: 'warn' | 'debug'; line: string } {
+  if (outcome.installed) return { level: 'debug', line: 'HTTP server spans from diagnostics_channel (http.server.request.start)' };
+  switch (outcome.reason) {
+    case 'setting':
+      return { level: 'debug', line: "HTTP server spans from upstream's instrumentation (CUSTOM_OTEL_HTTP_INSTRUMENTATION=upstream)" };
+    case 'sdk-1.x':
+      return { level: 'debug', line: "HTTP server spans from upstream's instrumentation (the 1.x line's keeps its own path)" };
+    case 'hooks':
+      return { level: 'debug', line: `HTTP server spans from upstream's instrumentation (its configuration sets ${UPSTREAM_ONLY_OPTIONS.join(' or ')}, which only its path honours)` };
+    case 'shape':
+      return {
+        level: 'warn',
+        line: `HTTP server spans from upstream's instrumentation: its internals are not the ones checked (${outcome.problem}); same spans and metrics, more CPU per request`,
+      };
+  }
+}
+
+/**
+ * Makes HTTP server spans from the diagnostics channel for this HTTP
+ * instrumentation (just created, before it patches http/https: its server
+ * patch is turned off through its public option). Returns whether it was
+ * installed; when not, the instrumentation's own path is untouched.
+ */
+export function serveFromChannels(
+  instrumentation: object,
+  policy: SamplingPolicy,
+  storage: unknown,
+  utils: Partial<HttpUtils> | undefined = loadHttpUtils(),
+): ChannelsOutcome {
+  const problem = channelsProblem(instrumentation, utils, storage);
+  if (problem === 'sdk-1.x') return { installed: false, reason: 'sdk-1.x' };
+  if (problem !== undefined) return { installed: false, reason: 'shape', problem };
+  const http = instrumentation as HttpInstrumentation;
+  const config = http.getConfig();
+  if (UPSTREAM_ONLY_OPTIONS.some((option) => config[option])) return { installed: false, reason: 'hooks' };
+  const attributesOf = utils!.getIncomingRequestAttributes!;
+  const contextStorage = storage as AsyncLocalStorage<Context>;
+  http.setConfig({ ...config, disableIncomingRequestInstrumentation: true });
+
+  // OpAMP's switches disable and enable the instrumentation: its client side unpatches, this side goes quiet.
+  let active = true;
+  const { enable, disable } = http;
+  http.enable = function (this: HttpInstrumentation) {
+    active = true;
+    return enable.call(this);
+  };
+  http.disable = function (this: HttpInstrumentation) {
+    active = false;
+    return disable.call(this);
+  };
+
+  const onRequestStart = (message: unknown): void => {
+    const { request, response, socket, server } = message as RequestStart;
+    // Always entered: the parser's callback may still hold the previous request's context of this connection (Node 18 to 22).
+    let requestContext: Context = ROOT_CONTEXT;
+    try {
+      if (!active || !emitsRequestEvent(request, (event) => server.listenerCount(event))) return;
+      const component = socket.encrypted ? 'https' : 'http';
+      const startMs = performance.now();
+      const parentContext = propagation.extract(ROOT_CONTEXT, request.headers);
+      const extracted = trace.getSpanContext(parentContext);
+      const parent = extracted && isSpanContextValid(extracted) ? extracted : undefined;
+      const metricAttributes: Attributes = { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component };
+      if (request.httpVersion) metricAttributes['network.protocol.version'] = request.httpVersion;
+      let span: Span;
+      let upstreamSpan = true;
+      // Asked per request: OpAMP's sampling_rate changes the policy while the app runs.
+      if (certainlyUnsampled(policy, parent === undefined ? undefined : (parent.traceFlags & TraceFlags.SAMPLED) !== 0)) {
+        span = new UnsampledSpan(parent);
+        upstreamSpan = false;
+      } else {
+        // What the sampler reads; a recorded span then gets every attribute (the path among them, exactly as the instrumentation writes it).
+        const samplerAttributes: Attributes = { 'http.request.method': metricAttributes['http.request.method'], 'url.scheme': component, 'url.path': requestPathForSampling(request.url) };
+        span = http._startHttpSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes: samplerAttributes }, parentContext);
+        if (span.isRecording()) {
+          const current = http.getConfig();
+          const attributes = attributesOf(
+            request,
+            {
+              component,
+              hookAttributes: undefined,
+              enableSyntheticSourceDetection: current.enableSyntheticSourceDetection || false,
+              redactedQueryParams: current.redactedQueryParamsServer,
+            },
+            http._diag,
+          );
+          Object.assign(attributes, http._headerCapture.server.captureRequestHeaders((header) => request.headers[header]));
+          span.setAttributes(attributes as never);
+        }
+      }
+      const rpc: RPCMetadata = { type: RPCType.HTTP, span };
+      requestContext = setRPCMetadata(trace.setSpan(parentContext, span), rpc);
+      const state: RequestState = { http, request, span, context: requestContext, rpc, metricAttributes, startTime: upstreamSpan ? hrTime() : undefined, startMs, upstreamSpan, done: false };
+      (response as StatefulResponse)[kRequestState] = state;
+      // Before the context is bound: these need no context of their own.
+      response.on('close', onResponseClose as Listener);
+      response.on(errorMonitor, onResponseError as Listener);
+      if (!bindEmitterContext(request, requestContext)) context.bind(requestContext, request as never);
+      if (!bindEmitterContext(response, requestContext)) context.bind(requestContext, response as never);
+    } catch {
+      // Never the app's problem: the request goes on untraced.
+    } finally {
+      contextStorage.enterWith(requestContext);
+    }
+  };
+  // Held here: a channel nobody references may be collected with its subscribers on some Node versions.
+  requestStartChannel = diagnosticsChannel.channel('http.server.request.start');
+  requestStartChannel.subscribe(onRequestStart);
+  return { installed: true };
+}
+
+let requestStartChannel: diagnosticsChannel.Channel | undefined;
