@@ -145,11 +145,10 @@ export function requestPathForSampling(url: string | undefined): string {
 }
 
 /** The instrumentation's utils module, beside its entry point (build/src/utils.js on 2.x, dist/utils.cjs on 3.x). */
-export function loadHttpUtils(): Partial<HttpUtils> | undefined {
+export function loadHttpUtils(from: NodeJS.Require = require): Partial<HttpUtils> | undefined {
   try {
-    const main = require.resolve('@opentelemetry/instrumentation-http');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(join(dirname(main), `utils${extname(main)}`)) as Partial<HttpUtils>;
+    const main = from.resolve('@opentelemetry/instrumentation-http');
+    return from(join(dirname(main), `utils${extname(main)}`)) as Partial<HttpUtils>;
   } catch {
     return undefined;
   }
