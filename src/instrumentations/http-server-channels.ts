@@ -21,10 +21,12 @@
  * What this relies on is checked when the instrumentation is created
  * (channelsProblem); anything else, and any hook of the instrumentation's
  * configuration, keeps upstream's path, which the caller says in one line.
- * Known difference: a 'request' listener that throws synchronously is not
- * recorded on the span (upstream catches and rethrows it around the emit;
- * nothing wraps the emit here): the process then meets the exception as it
- * would without us.
+ * A 'request' listener that throws synchronously: upstream catches it around
+ * the emit, ends the span with it and rethrows. Nothing wraps the emit here,
+ * so the exception is seen by an 'uncaughtExceptionMonitor' listener (which
+ * changes nothing of how the process handles it) while the request whose
+ * 'request' event is being emitted is still the current one (until the
+ * microtasks after the parser's callback), and handled as upstream does.
  */
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { errorMonitor } from 'node:events';
@@ -187,6 +189,30 @@ function onResponseClose(this: StatefulResponse): void {
   context.with(state.context, finishUpstream, undefined, state, this);
 }
 
+/** The request whose 'request' event is being emitted, until the microtasks that follow the parser's callback. */
+let emitting: RequestState | undefined;
+function emitted(): void {
+  emitting = undefined;
+}
+
+/** A synchronous throw out of a 'request' listener, as upstream's wrapper around the emit records it. */
+function onUncaughtException(error: unknown): void {
+  const state = emitting;
+  emitting = undefined;
+  if (state === undefined || state.done) return;
+  try {
+    if (!state.upstreamSpan) {
+      state.done = true;
+      state.http._recordServerDuration(performance.now() - state.startMs, { ...state.metricAttributes, 'error.type': (error as Error | undefined)?.name });
+      return;
+    }
+    // Not done: upstream's 'close' listener still runs its end (which then finds the span ended).
+    state.http._onServerResponseError(state.span, state.metricAttributes, state.startTime, error);
+  } catch {
+    // The app's exception is what matters here.
+  }
+}
+
 function onResponseError(this: StatefulResponse, error: unknown): void {
   const state = this[kRequestState];
   if (state === undefined || state.done) return;
@@ -302,6 +328,8 @@ export function serveFromChannels(
       response.on(errorMonitor, onResponseError as Listener);
       if (!bindEmitterContext(request, requestContext)) context.bind(requestContext, request as never);
       if (!bindEmitterContext(response, requestContext)) context.bind(requestContext, response as never);
+      if (emitting === undefined) queueMicrotask(emitted);
+      emitting = state;
     } catch {
       // Never the app's problem: the request goes on untraced.
     } finally {
@@ -311,6 +339,7 @@ export function serveFromChannels(
   // Held here: a channel nobody references may be collected with its subscribers on some Node versions.
   requestStartChannel = diagnosticsChannel.channel('http.server.request.start');
   requestStartChannel.subscribe(onRequestStart);
+  process.on('uncaughtExceptionMonitor', onUncaughtException);
   return { installed: true };
 }
 
