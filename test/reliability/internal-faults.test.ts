@@ -69,8 +69,8 @@ describe('an exporter that fails, on the real GuardedSpanExporter', () => {
     expect(results.map((r) => r.code)).toEqual([SUCCESS, SUCCESS, SUCCESS]);
     await guarded.answered();
     const afterMs = Date.now() - started;
+    // Not before the timeout and its grace second (load only adds time). A hang is caught by the test's own timeout, not by a bound on the clock.
     expect(afterMs).toBeGreaterThanOrEqual(1150);
-    expect(afterMs, 'only a hang could take this long').toBeLessThan(10_000);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('failed: no answer within 200 ms');
     diagnostics.flushSummary();
