@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--majors 20,22] [--quick] [--output FILE]
+ * npm run bench -- [--majors 20,24] [--quick] [--output FILE]
  *
  * Benchmarks our distribution against bare Node and the upstream register
  * for each major: start-up, throughput/latency, the image's tree and the span
