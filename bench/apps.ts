@@ -13,3 +13,17 @@ export const APPS = {
 } as const;
 export type AppName = keyof typeof APPS;
 export const APP_NAMES = Object.keys(APPS) as AppName[];
+
+/** An app as the throughput benchmark runs it: the bench's own, or one installed elsewhere (bench/unseen-framework.ts). */
+export interface BenchApp {
+  /** Short name, also in service.name. */
+  name: string;
+  title: string;
+  script: string;
+  /** Working directory of the server process. */
+  cwd: string;
+}
+
+export function benchApp(name: AppName): BenchApp {
+  return { name, title: APPS[name].title, script: APPS[name].script, cwd: APPS_DIR };
+}

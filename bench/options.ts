@@ -26,7 +26,8 @@ export interface BenchOptions {
   output: string | undefined;
 }
 
-export const DEFAULT_MAJORS = [20, 22];
+// Node 20 (context through async_hooks) and Node 24 (AsyncContextFrame, the default from 24 on): the two ways context propagates.
+export const DEFAULT_MAJORS = [20, 24];
 
 export const FULL: BenchProfile = {
   name: 'full',
@@ -48,7 +49,7 @@ export const QUICK: BenchProfile = {
   exportLoop: { durationMs: 2_000, rounds: 1 },
 };
 
-export const USAGE = `usage: npm run bench -- [--majors 20,22] [--quick] [--output FILE]
+export const USAGE = `usage: npm run bench -- [--majors 20,24] [--quick] [--output FILE]
   --majors   comma-separated Node majors to benchmark (default ${DEFAULT_MAJORS.join(',')})
   --quick    short runs (a smoke run of every benchmark, figures are rough)
   --output   Markdown report file (default bench/RESULTS.md)`;
@@ -76,6 +77,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 export function parseMajors(text: string): number[] {
   const majors = text.split(',').map((part) => part.trim()).filter(Boolean);
   const bad = majors.filter((part) => !/^\d+$/.test(part));
-  if (majors.length === 0 || bad.length > 0) throw new Error(`--majors must be comma-separated Node majors like 20,22; got "${text}"`);
+  if (majors.length === 0 || bad.length > 0) throw new Error(`--majors must be comma-separated Node majors like 20,24; got "${text}"`);
   return [...new Set(majors.map(Number))];
 }

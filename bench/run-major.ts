@@ -1,6 +1,6 @@
 /** All benchmarks of one Node major, in a fixed order, sharing one receiver. */
 import { OtlpReceiver } from '../test/support/otlp-receiver';
-import { APP_NAMES, type AppName } from './apps';
+import { APP_NAMES, benchApp, type AppName } from './apps';
 import type { MajorContext } from './major-context';
 import type { BenchProfile } from './options';
 import { prepareMajor, type PreparedMajor } from './prepare-major';
@@ -27,7 +27,7 @@ export async function runMajor(major: number, profile: BenchProfile, log: (line:
     const startup = {} as Record<AppName, StartupResult>;
     for (const app of APP_NAMES) startup[app] = await benchStartup(context, app, profile.startup);
     const throughput = {} as Record<AppName, ThroughputResult>;
-    for (const app of APP_NAMES) throughput[app] = await benchThroughput(context, app, profile.throughput);
+    for (const app of APP_NAMES) throughput[app] = await benchThroughput(context, benchApp(app), profile.throughput);
     const tree = await benchTree(context, profile.tree);
     const spanPipeline = await benchSpanPipeline(context, profile);
     return { prepared, startup, throughput, tree, spanPipeline, seconds: (Date.now() - started) / 1000 };

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--majors 20,22] [--quick] [--output FILE]
+ * npm run bench -- [--majors 20,24] [--quick] [--output FILE]
  *
  * Benchmarks our distribution against bare Node and the upstream register
  * for each major: start-up, throughput/latency, the image's tree and the span
@@ -7,24 +7,13 @@
  * Progress goes to stderr. Exits 1 when a major could not be benchmarked
  * (its section then says why), 2 on a bad command line.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeMachine, loadAverage } from './machine';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options';
 import { renderReport, type ReportInput } from './report';
+import { revision } from './revision';
 import { runMajor } from './run-major';
-
-/** The commit under test; src/ edits not yet committed are flagged, since they are what was bundled. */
-function revision(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', 'src') !== '';
-    return `git ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/' : ', src/ as committed'}`;
-  } catch (error) {
-    return `unknown (git failed: ${(error as Error).message.split('\n')[0]})`;
-  }
-}
 
 async function main(argv: string[]): Promise<number> {
   let options: BenchOptions;

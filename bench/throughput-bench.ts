@@ -9,10 +9,12 @@
  * a fixed offered load (autocannon -R) the same for every variant, chosen
  * below every variant's saturation measured in the first phase. CPU per
  * request is compared at the fixed load: saturated, the instrumented variants
- * batch differently and a pod rarely runs that way.
+ * batch differently and a pod rarely runs that way. The fixed load also runs
+ * ours with one setting changed on some apps (fixed-load-cases.ts).
  */
-import { APPS, APPS_DIR, type AppName } from './apps';
+import type { BenchApp } from './apps';
 import { runAutocannon, type LoadResult } from './autocannon';
+import { fixedLoadCases, type FixedLoadCase } from './fixed-load-cases';
 import { fixedLoadRate } from './fixed-load';
 import { runInterleaved } from './interleave';
 import { processEnv, spansFrom, type MajorContext } from './major-context';
@@ -34,31 +36,19 @@ export interface ThroughputSample extends LoadResult {
   receiverCpuSeconds: number;
 }
 
-/** Ours with no span recorded: the issue's "always_off within 25 % of bare" case, run on the node:http app only. */
-export const ALWAYS_OFF = 'ours, always_off';
-export type FixedLoadCase = Variant | typeof ALWAYS_OFF;
-const ALWAYS_OFF_APP: AppName = 'http';
-
-export function fixedLoadCases(app: AppName): FixedLoadCase[] {
-  return app === ALWAYS_OFF_APP ? [...VARIANTS, ALWAYS_OFF] : [...VARIANTS];
-}
-
 export interface ThroughputResult {
   saturated: Record<Variant, ThroughputSample[]>;
   fixedLoad: {
     /** Requests per second offered to every case (autocannon -R). */
     ratePerSecond: number;
-    runs: Record<Variant, ThroughputSample[]> & { [ALWAYS_OFF]?: ThroughputSample[] };
+    /** Per case name (fixed-load-cases.ts): bare, ours and upstream always, further cases on some apps. */
+    runs: Record<Variant, ThroughputSample[]> & { [caseName: string]: ThroughputSample[] | undefined };
   };
 }
 
 const RSS_SAMPLE_MS = 200;
 
-interface MeasureOptions {
-  variant: Variant;
-  extraEnv: Record<string, string>;
-  /** Spans the receiver must get from this server: some (instrumented), none (always_off), any (bare: nothing to export to). */
-  expectSpans: 'some' | 'none' | 'any';
+interface MeasureOptions extends Omit<FixedLoadCase, 'name'> {
   warmupSeconds: number;
   durationSeconds: number;
   /** undefined: saturate. */
@@ -66,10 +56,10 @@ interface MeasureOptions {
   what: string;
 }
 
-async function measureServer(context: MajorContext, app: AppName, connections: number, options: MeasureOptions): Promise<ThroughputSample> {
+async function measureServer(context: MajorContext, app: BenchApp, connections: number, options: MeasureOptions): Promise<ThroughputSample> {
   const { what, variant } = options;
-  const env = { ...processEnv(context, variant, app), ...options.extraEnv };
-  const server = await startServer({ node: context.prepared.node, script: APPS[app].script, cwd: APPS_DIR, env, timeoutMs: 30_000 });
+  const env = { ...processEnv(context, variant, app.name), ...options.extraEnv };
+  const server = await startServer({ node: context.prepared.node, script: app.script, cwd: app.cwd, env, timeoutMs: 30_000 });
   try {
     const url = `http://127.0.0.1:${server.port}/`;
     await runAutocannon(url, connections, options.warmupSeconds, `${what} (warm-up)`, options.ratePerSecond);
@@ -89,13 +79,13 @@ async function measureServer(context: MajorContext, app: AppName, connections: n
     const serverCpuSeconds = readProcCpuSeconds(server.pid) - serverCpuBefore;
     const cpu = process.cpuUsage(cpuBefore);
     rssUnderLoadBytes = Math.max(rssUnderLoadBytes, readProcMemory(server.pid).rssBytes);
-    const spans = spansFrom(context.receiver, serviceNameOf(variant, app));
+    const spans = spansFrom(context.receiver, serviceNameOf(variant, app.name));
     context.receiver.clear();
     if (options.expectSpans === 'some' && spans === 0) {
-      throw new Error(`${what}: the receiver got no spans from ${serviceNameOf(variant, app)} during the run; the instrumentation did not work, so its figures would mean nothing.\nstderr: ${server.stderr().slice(-2000)}`);
+      throw new Error(`${what}: the receiver got no spans from ${serviceNameOf(variant, app.name)} during the run; the instrumentation did not work, so its figures would mean nothing.\nstderr: ${server.stderr().slice(-2000)}`);
     }
     if (options.expectSpans === 'none' && spans > 0) {
-      throw new Error(`${what}: the receiver got ${spans} spans from ${serviceNameOf(variant, app)} although sampling is off; the case is not what it says.`);
+      throw new Error(`${what}: the receiver got ${spans} spans from ${serviceNameOf(variant, app.name)} although sampling is off; the case is not what it says.`);
     }
     return {
       ...load,
@@ -109,9 +99,15 @@ async function measureServer(context: MajorContext, app: AppName, connections: n
   }
 }
 
-export async function benchThroughput(context: MajorContext, app: AppName, profile: BenchProfile['throughput']): Promise<ThroughputResult> {
+/** `cases`: what runs at the fixed load, by default the bench's choice for this app. */
+export async function benchThroughput(
+  context: MajorContext,
+  app: BenchApp,
+  profile: BenchProfile['throughput'],
+  cases: FixedLoadCase[] = fixedLoadCases(app.name),
+): Promise<ThroughputResult> {
   const { major } = context.prepared;
-  context.log(`node${major} throughput, ${APPS[app].title}: ${profile.rounds} rounds of ${VARIANTS.join(' ')}, each ${profile.warmupSeconds} s warm-up + ${profile.durationSeconds} s at -c ${profile.connections}`);
+  context.log(`node${major} throughput, ${app.title}: ${profile.rounds} rounds of ${VARIANTS.join(' ')}, each ${profile.warmupSeconds} s warm-up + ${profile.durationSeconds} s at -c ${profile.connections}`);
   const saturated = await runInterleaved(VARIANTS, 0, profile.rounds, (variant, run) =>
     measureServer(context, app, profile.connections, {
       variant,
@@ -120,23 +116,22 @@ export async function benchThroughput(context: MajorContext, app: AppName, profi
       warmupSeconds: profile.warmupSeconds,
       durationSeconds: profile.durationSeconds,
       ratePerSecond: undefined,
-      what: `node${major} ${app} ${variant} round ${run.round + 1}`,
+      what: `node${major} ${app.name} ${variant} round ${run.round + 1}`,
     }),
   );
   const medians = pick(saturated, (s) => s.requestsPerSecond);
   const ratePerSecond = fixedLoadRate({ bare: median(medians.bare), ours: median(medians.ours), upstream: median(medians.upstream) });
-  const cases = fixedLoadCases(app);
-  context.log(`node${major} fixed load, ${APPS[app].title}: ${profile.fixedLoadRounds} rounds of ${cases.join(' / ')} at -R ${ratePerSecond}, each ${profile.fixedLoadWarmupSeconds} s warm-up + ${profile.fixedLoadSeconds} s`);
-  const runs = await runInterleaved(cases, 0, profile.fixedLoadRounds, (name, run) =>
+  const byName = new Map(cases.map((c) => [c.name, c]));
+  for (const variant of VARIANTS) if (!byName.has(variant)) throw new Error(`fixed load of ${app.name}: the cases must include ${variant}`);
+  context.log(`node${major} fixed load, ${app.title}: ${profile.fixedLoadRounds} rounds of ${[...byName.keys()].join(' / ')} at -R ${ratePerSecond}, each ${profile.fixedLoadWarmupSeconds} s warm-up + ${profile.fixedLoadSeconds} s`);
+  const runs = await runInterleaved([...byName.keys()], 0, profile.fixedLoadRounds, (name, run) =>
     measureServer(context, app, profile.connections, {
-      variant: name === ALWAYS_OFF ? 'ours' : name,
-      extraEnv: name === ALWAYS_OFF ? { OTEL_TRACES_SAMPLER: 'always_off' } : {},
-      expectSpans: name === ALWAYS_OFF ? 'none' : name === 'bare' ? 'any' : 'some',
+      ...byName.get(name)!,
       warmupSeconds: profile.fixedLoadWarmupSeconds,
       durationSeconds: profile.fixedLoadSeconds,
       ratePerSecond,
-      what: `node${major} ${app} ${name} at ${ratePerSecond} req/s round ${run.round + 1}`,
+      what: `node${major} ${app.name} ${name} at ${ratePerSecond} req/s round ${run.round + 1}`,
     }),
   );
-  return { saturated, fixedLoad: { ratePerSecond, runs } };
+  return { saturated, fixedLoad: { ratePerSecond, runs: runs as ThroughputResult['fixedLoad']['runs'] } };
 }

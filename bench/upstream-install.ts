@@ -1,17 +1,14 @@
 /**
  * The upstream way to instrument, as the stock operator image carries it:
  * @opentelemetry/auto-instrumentations-node of this major's line, installed
- * with plain `npm install` under that major's Node, outside the repository.
- * Cached per major and version; a finished install holds a marker file, so a
- * run killed halfway is redone instead of trusted.
+ * with plain `npm install` under that major's Node, outside the repository,
+ * cached per major and version (cached-npm-install.ts).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, runtimeEnv } from '../scripts/node-runtimes';
-import { run } from '../scripts/stage';
+import { cacheRoot } from '../scripts/node-runtimes';
+import { ensureCachedNpmInstall, installedVersion } from './cached-npm-install';
 
 const PACKAGE = '@opentelemetry/auto-instrumentations-node';
-const MARKER = '.bench-upstream-complete';
 
 export interface UpstreamInstall {
   /** Directory holding node_modules. */
@@ -29,19 +26,7 @@ export function upstreamInstallDir(major: number, version: string): string {
 
 export async function ensureUpstreamInstall(major: number, version: string, runtimeDir: string, log: (line: string) => void): Promise<UpstreamInstall> {
   const dir = upstreamInstallDir(major, version);
-  if (!existsSync(join(dir, MARKER))) {
-    log(`installing upstream ${PACKAGE}@${version} for node${major} into ${dir}`);
-    const work = `${dir}.tmp-${process.pid}`;
-    rmSync(work, { recursive: true, force: true });
-    mkdirSync(work, { recursive: true });
-    writeFileSync(join(work, 'package.json'), JSON.stringify({ name: `bench-upstream-node${major}`, private: true, dependencies: { [PACKAGE]: version } }, null, 2) + '\n');
-    // --ignore-scripts: nothing in this set builds native code, and npm 11 may refuse install scripts anyway.
-    const result = await run(join(runtimeDir, 'bin', 'npm'), ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: work, env: runtimeEnv(runtimeDir) });
-    if (result.code !== 0) throw new Error(`npm install ${PACKAGE}@${version} under ${runtimeDir} failed:\n${result.output.slice(-3000)}`);
-    writeFileSync(join(work, MARKER), new Date().toISOString() + '\n');
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(work, dir);
-  }
+  await ensureCachedNpmInstall(dir, { [PACKAGE]: version }, runtimeDir, log);
   // Through the package's own exports: the file moved between releases (build/src/register.js, dist/register.cjs).
   let register: string;
   try {
@@ -55,12 +40,4 @@ export async function ensureUpstreamInstall(major: number, version: string, runt
     autoInstrumentationsVersion: installedVersion(dir, PACKAGE),
     sdkNodeVersion: installedVersion(dir, '@opentelemetry/sdk-node'),
   };
-}
-
-function installedVersion(dir: string, name: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'not installed at top level';
-  }
 }
