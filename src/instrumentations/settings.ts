@@ -13,7 +13,11 @@ export const EXPRESS_SPANS = oneOfSetting('CUSTOM_OTEL_EXPRESS_SPANS', ['none', 
 });
 export const HTTP_CAPTURE_HEADERS = listSetting('CUSTOM_OTEL_HTTP_CAPTURE_HEADERS', [], { doc: 'request headers recorded on HTTP spans (secret ones redacted)' });
 
-export const INSTRUMENTATION_SETTINGS = [ENABLED_INSTRUMENTATIONS, DISABLED_INSTRUMENTATIONS, EXPRESS_SPANS, HTTP_CAPTURE_HEADERS];
+export const HTTP_INSTRUMENTATION = oneOfSetting('CUSTOM_OTEL_HTTP_INSTRUMENTATION', ['channels', 'upstream'] as const, 'channels', {
+  doc: "how HTTP server spans are made on Node 18 and later: `channels` (ours, fed by Node's `diagnostics_channel`: the sampling decision first, the request's context entered once, no per-request wrapping of the server) or `upstream` (`@opentelemetry/instrumentation-http` patching the server's `emit`, as the stock image does). Same spans, attributes and metrics either way; the 1.x line (Node 14 and 16), and any configuration with the HTTP instrumentation's hooks, always take upstream's",
+});
+
+export const INSTRUMENTATION_SETTINGS = [ENABLED_INSTRUMENTATIONS, DISABLED_INSTRUMENTATIONS, EXPRESS_SPANS, HTTP_CAPTURE_HEADERS, HTTP_INSTRUMENTATION];
 
 export interface InstrumentationSettings {
   /** Undefined: the defaults (an empty list would start none). */
@@ -21,6 +25,7 @@ export interface InstrumentationSettings {
   disabled: string[];
   expressSpans: (typeof EXPRESS_SPANS.allowed)[number];
   captureHeaders: string[];
+  httpInstrumentation: (typeof HTTP_INSTRUMENTATION.allowed)[number];
   /** Constructor options by short name, from a configuration file's `instrumentation/development.js` (none from the environment). */
   options: Record<string, Record<string, unknown>>;
   /** Turned on by a configuration file although off by default. */
@@ -34,6 +39,7 @@ export function readInstrumentationSettings(read: EnvReader): InstrumentationSet
     disabled: readSetting(read, DISABLED_INSTRUMENTATIONS).map(shortName),
     expressSpans: readSetting(read, EXPRESS_SPANS),
     captureHeaders: readSetting(read, HTTP_CAPTURE_HEADERS).map((h) => h.toLowerCase()),
+    httpInstrumentation: readSetting(read, HTTP_INSTRUMENTATION),
     options: {},
     alsoEnabled: [],
   };

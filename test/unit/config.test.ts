@@ -34,7 +34,7 @@ describe('parseConfig defaults', () => {
       logs: { exporter: 'otlp', otlp: DEFAULT_OTLP },
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       sampling: { healthPaths: ['/health', '/healthz', '/ready', '/readyz', '/live', '/livez', '/ping'], rules: [], maxTracesPerSecond: 0 },
-      instrumentations: { enabled: undefined, disabled: [], expressSpans: 'none', captureHeaders: [], options: {}, alsoEnabled: [] },
+      instrumentations: { enabled: undefined, disabled: [], expressSpans: 'none', captureHeaders: [], httpInstrumentation: 'channels', options: {}, alsoEnabled: [] },
       processor: {
         slowThresholdMs: 100,
         spanAttributes: {},
