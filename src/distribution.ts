@@ -34,6 +34,8 @@ import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
+import { clientChannelsNotice, httpClientSpans } from './instrumentations/http-client-channels';
+import { selectInstrumentations } from './instrumentations/selection';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { thisEntryFormat, wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
@@ -177,6 +179,17 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     (name, instrumentation) => {
       opamp?.switches.remember(name, instrumentation);
       if (name !== 'http') return;
+      const client = clientChannelsNotice(
+        httpClientSpans(instrumentation, {
+          setting: config.instrumentations.httpInstrumentation,
+          sdkLine: sdk.name,
+          nodeVersion: process.versions.node,
+          selected: selectInstrumentations(instrumentationNames(), config.instrumentations).selected,
+          policy,
+          debugOnce: (line) => diagnostics.once('http-client-headers-rendered', 'debug', line),
+        }),
+      );
+      diagnostics.log(client.level, client.line);
       const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy, opamp !== undefined));
       if (notice) diagnostics.log(notice.level, notice.line);
     },
