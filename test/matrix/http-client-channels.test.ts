@@ -11,8 +11,15 @@
  * included), and the http.client.request.duration points too.
  *
  * Ignored, because they differ from run to run whatever makes the spans:
- * ids and times, and the ports of the app's servers (named instead). The
- * exception events' stack traces are compared whole.
+ * ids and times, the ports of the app's servers (named instead), the order
+ * of client spans started in the same microsecond, a span delivered twice
+ * (OTLP is at least once), and custom.slow_operation (a wall-clock verdict:
+ * its threshold is set out of reach). The exception events' stack traces are
+ * compared whole. Not in the corpus, because Node keeps too little of the
+ * options to match upstream there (named in test/unit/http-client-attributes.test.ts):
+ * a lower-case method, an IPv6 literal in a URL object, a Host header of the
+ * app's own; nor an Expect header (headers rendered in the constructor take
+ * no trace context), nor a constructor that throws (no span).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
