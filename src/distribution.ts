@@ -186,7 +186,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
           nodeVersion: process.versions.node,
           selected: selectInstrumentations(instrumentationNames(), config.instrumentations).selected,
           policy,
-          debugOnce: (line) => diagnostics.once('http-client-headers-rendered', 'debug', line),
+          debug: (line) => diagnostics.log('debug', line),
         }),
       );
       diagnostics.log(client.level, client.line);

@@ -262,14 +262,14 @@ const headerSetter: TextMapSetter<ClientRequest> = {
 export function clientSpansFromChannels(
   instrumentation: object,
   policy: SamplingPolicy,
-  /** Said once, at debug level, the first time a request's headers were rendered before the channel (no trace context then). */
-  debugOnce: (line: string) => void = () => undefined,
+  /** Said at debug level, the first time only, when a request's headers were rendered before the channel (no trace context then). */
+  debug: (line: string) => void = () => undefined,
 ): ClientChannelsOutcome {
   const problem = clientChannelsProblem(instrumentation);
   if (problem !== undefined) return { installed: false, reason: 'shape', problem };
   const http = instrumentation as HttpInstrumentation;
   http.setConfig({ ...http.getConfig(), disableOutgoingRequestInstrumentation: true });
-  current = { http, policy, debugOnce };
+  current = { http, policy, debug, toldRendered: false };
   if (channels.length === 0) {
     // Held here: a channel nobody references may be collected with its subscribers on some Node versions.
     channels = [diagnosticsChannel.channel('http.client.request.created'), diagnosticsChannel.channel('http.client.response.finish')];
@@ -280,13 +280,13 @@ export function clientSpansFromChannels(
 }
 
 /** The instrumentation the channels feed (the one process makes only one; a later one takes over). */
-let current: { http: HttpInstrumentation; policy: SamplingPolicy; debugOnce: (line: string) => void } | undefined;
+let current: { http: HttpInstrumentation; policy: SamplingPolicy; debug: (line: string) => void; toldRendered: boolean } | undefined;
 let channels: diagnosticsChannel.Channel[] = [];
 
 function onCreated(message: unknown): void {
   try {
     if (current === undefined) return;
-    const { http, policy, debugOnce } = current;
+    const { http, policy } = current;
     const request = (message as { request: Stateful<ClientRequest> }).request;
     // OpAMP's switches disable and enable the instrumentation.
     if (!http.isEnabled()) return;
@@ -324,8 +324,10 @@ function onCreated(message: unknown): void {
       span = http._startHttpSpan(request.method, { kind: SpanKind.CLIENT, attributes: clientStartAttributes(request, target, redacted) }, parentContext);
     }
     request[kState] = { http, recorded, span, parentContext, metricAttributes, startTime: recorded ? hrTime() : undefined, startMs: performance.now(), done: false };
-    if (request.headersSent) debugOnce('an outbound request rendered its headers in its constructor (an Expect header, or headers given as an array): it carries no trace context');
-    else propagation.inject(trace.setSpan(parentContext, span), request, headerSetter);
+    if (request.headersSent) {
+      if (!current.toldRendered) current.debug('an outbound request rendered its headers in its constructor (an Expect header, or headers given as an array): it carries no trace context (said once)');
+      current.toldRendered = true;
+    } else propagation.inject(trace.setSpan(parentContext, span), request, headerSetter);
     // Before the binding: these need no context of their own.
     request.on('close', onRequestClose as Listener);
     request.on(errorMonitor, onRequestError as Listener);
@@ -368,9 +370,9 @@ function onResponse(message: unknown): void {
  */
 export function httpClientSpans(
   instrumentation: object,
-  options: { setting: 'channels' | 'upstream'; sdkLine: string; nodeVersion: string; selected: readonly string[]; policy: SamplingPolicy; debugOnce?: (line: string) => void },
+  options: { setting: 'channels' | 'upstream'; sdkLine: string; nodeVersion: string; selected: readonly string[]; policy: SamplingPolicy; debug?: (line: string) => void },
 ): ClientChannelsOutcome {
   const getConfig = (instrumentation as { getConfig?: unknown }).getConfig;
   const config = typeof getConfig === 'function' ? (getConfig.call(instrumentation) as Record<string, unknown>) : {};
-  return clientChannelsDecision({ ...options, config }) ?? clientSpansFromChannels(instrumentation, options.policy, options.debugOnce);
+  return clientChannelsDecision({ ...options, config }) ?? clientSpansFromChannels(instrumentation, options.policy, options.debug);
 }
