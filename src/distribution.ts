@@ -35,6 +35,8 @@ import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
 import { channelsNotice, serveFromChannels, type ChannelsOutcome } from './instrumentations/http-server-channels';
+import { clientChannelsNotice, httpClientSpans } from './instrumentations/http-client-channels';
+import { selectInstrumentations } from './instrumentations/selection';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { thisEntryFormat, wantsEsmHook } from './esm-app';
 import { installShutdownHooks } from './shutdown';
@@ -179,6 +181,17 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     (name, instrumentation) => {
       opamp?.switches.remember(name, instrumentation);
       if (name !== 'http') return;
+      const client = clientChannelsNotice(
+        httpClientSpans(instrumentation, {
+          setting: config.instrumentations.httpInstrumentation,
+          sdkLine: sdk.name,
+          nodeVersion: process.versions.node,
+          selected: selectInstrumentations(instrumentationNames(), config.instrumentations).selected,
+          policy,
+          debug: (line) => diagnostics.log('debug', line),
+        }),
+      );
+      diagnostics.log(client.level, client.line);
       const server: ChannelsOutcome =
         config.instrumentations.httpInstrumentation === 'upstream' ? { installed: false, reason: 'setting' } : serveFromChannels(instrumentation, policy, contextManager.storage());
       const serverNotice = channelsNotice(server);

@@ -14,7 +14,7 @@ export const EXPRESS_SPANS = oneOfSetting('CUSTOM_OTEL_EXPRESS_SPANS', ['none', 
 export const HTTP_CAPTURE_HEADERS = listSetting('CUSTOM_OTEL_HTTP_CAPTURE_HEADERS', [], { doc: 'request headers recorded on HTTP spans (secret ones redacted)' });
 
 export const HTTP_INSTRUMENTATION = oneOfSetting('CUSTOM_OTEL_HTTP_INSTRUMENTATION', ['channels', 'upstream'] as const, 'channels', {
-  doc: "how HTTP server spans are made on Node 18 and later: `channels` (ours, fed by Node's `diagnostics_channel`: the sampling decision first, the request's context entered once, no per-request wrapping of the server) or `upstream` (`@opentelemetry/instrumentation-http` patching the server's `emit`, as the stock image does). Same spans, attributes and metrics either way; the 1.x line (Node 14 and 16), and any configuration with the HTTP instrumentation's hooks, always take upstream's",
+  doc: "how HTTP spans are made: `channels` (ours, fed by Node's `diagnostics_channel`: server spans on Node 18 and later, with the sampling decision first, the request's context entered once and no per-request wrapping of the server; client spans on Node 22 and later, without patching `http.request`) or `upstream` (`@opentelemetry/instrumentation-http` patching the server's `emit` and `http.request`, as the stock image does). Same spans, attributes and metrics either way; the 1.x line (Node 14 and 16) and a configuration with the HTTP instrumentation's hooks take upstream's, and so do client spans with captured headers or the `net`/`dns` instrumentations on",
 });
 
 export const INSTRUMENTATION_SETTINGS = [ENABLED_INSTRUMENTATIONS, DISABLED_INSTRUMENTATIONS, EXPRESS_SPANS, HTTP_CAPTURE_HEADERS, HTTP_INSTRUMENTATION];
