@@ -10,12 +10,23 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { cacheRoot, ensureNodeRuntime, resolveNodeVersion, runtimeEnv } from './node-runtimes';
 import { versionEntryFor } from './versions';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Where the tests stage a tree for one purpose and major: outside the
+ * repository, as in an image, where no node_modules above the tree can
+ * answer a require the tree itself should (one directory per checkout).
+ */
+export function testStageDir(purpose: string, major: number): string {
+  const checkout = createHash('sha256').update(REPO).digest('hex').slice(0, 12);
+  return join(tmpdir(), `custom-otel-stage-${checkout}`, purpose, `node${major}`);
+}
 
 export interface StageOptions {
   major: number;

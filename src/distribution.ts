@@ -34,7 +34,7 @@ import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
-import { channelsNotice, serveFromChannels, type ChannelsOutcome } from './instrumentations/http-server-channels';
+import { channelsNotice, httpUtilsIn, serveFromChannels, type ChannelsOutcome } from './instrumentations/http-server-channels';
 import { clientChannelsNotice, httpClientSpans } from './instrumentations/http-client-channels';
 import { selectInstrumentations } from './instrumentations/selection';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
@@ -178,7 +178,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
       opamp?.switches.registered(instrumentation);
     },
     diagnostics,
-    (name, instrumentation) => {
+    (name, instrumentation, exports) => {
       opamp?.switches.remember(name, instrumentation);
       if (name !== 'http') return;
       const client = clientChannelsNotice(
@@ -193,7 +193,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
       );
       diagnostics.log(client.level, client.line);
       const server: ChannelsOutcome =
-        config.instrumentations.httpInstrumentation === 'upstream' ? { installed: false, reason: 'setting' } : serveFromChannels(instrumentation, policy, contextManager.storage());
+        config.instrumentations.httpInstrumentation === 'upstream' ? { installed: false, reason: 'setting' } : serveFromChannels(instrumentation, policy, contextManager.storage(), httpUtilsIn(exports));
       const serverNotice = channelsNotice(server);
       diagnostics.log(serverNotice.level, serverNotice.line);
       if (server.installed) return;

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { loadHttpUtils } from './http-server-channels';
 
 export interface CatalogEntry {
   /** Short name as in OTEL_NODE_ENABLED_INSTRUMENTATIONS (`express`). */
@@ -38,4 +39,9 @@ const PREFIX = '@opentelemetry/instrumentation-';
 
 export const catalog: CatalogEntry[] = autoInstrumentationsDependencies()
   .filter((pkg) => pkg.startsWith(PREFIX))
-  .map((pkg) => ({ name: pkg.slice(PREFIX.length), modules: null, load: () => require(pkg) }));
+  .map((pkg) => ({ name: pkg.slice(PREFIX.length), modules: null, load: () => withUtils(pkg, require(pkg)) }));
+
+/** The HTTP instrumentation's attribute builders travel with its exports (http-server-channels.ts), as in the bundled chunk (tools/bundle/bundle.mjs). */
+function withUtils(pkg: string, exports: Record<string, unknown>): Record<string, unknown> {
+  return pkg === `${PREFIX}http` ? { ...exports, utils: loadHttpUtils() } : exports;
+}

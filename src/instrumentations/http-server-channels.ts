@@ -146,7 +146,12 @@ export function requestPathForSampling(url: string | undefined): string {
   }
 }
 
-/** The instrumentation's utils module, beside its entry point (build/src/utils.js on 2.x, dist/utils.cjs on 3.x). */
+/**
+ * The instrumentation's utils module (build/src/utils.js on 2.x, dist/utils.cjs
+ * on 3.x), beside its entry point as `from` resolves it. Only the catalog
+ * loads it, next to the instrumentation's own exports (the bundler puts it in
+ * the instrumentation's chunk, where no resolution could find it).
+ */
 export function loadHttpUtils(from: NodeJS.Require = require): Partial<HttpUtils> | undefined {
   try {
     const main = from.resolve('@opentelemetry/instrumentation-http');
@@ -154,6 +159,14 @@ export function loadHttpUtils(from: NodeJS.Require = require): Partial<HttpUtils
   } catch {
     return undefined;
   }
+}
+
+/** The utils module among an instrumentation package's exports as the catalog loaded them, known by what it holds. */
+export function httpUtilsIn(exports: Record<string, unknown> | undefined): Partial<HttpUtils> | undefined {
+  for (const value of Object.values(exports ?? {})) {
+    if (typeof (value as Partial<HttpUtils> | null)?.getIncomingRequestAttributes === 'function') return value as Partial<HttpUtils>;
+  }
+  return undefined;
 }
 
 /** Per request, on the response: read by the shared listeners below (no closure per request). */
@@ -256,7 +269,7 @@ export function serveFromChannels(
   instrumentation: object,
   policy: SamplingPolicy,
   storage: unknown,
-  utils: Partial<HttpUtils> | undefined = loadHttpUtils(),
+  utils: Partial<HttpUtils> | undefined,
 ): ChannelsOutcome {
   const problem = channelsProblem(instrumentation, utils, storage);
   if (problem === 'sdk-1.x') return { installed: false, reason: 'sdk-1.x' };

@@ -79,7 +79,7 @@ export function loadInstrumentations(
   register: (instrumentation: Instrumentation) => void,
   diagnostics: Diagnostics,
   /** Called for each right after it is created, before it patches anything. */
-  adapt: (name: string, instrumentation: Instrumentation) => void = () => undefined,
+  adapt: (name: string, instrumentation: Instrumentation, exports: Record<string, unknown>) => void = () => undefined,
   /** Around each constructor: with a configuration file, the environment the instrumentation reads is the file's (see sdk-env.ts). */
   construct: <T>(build: () => T) => T = (build) => build(),
 ): LoadedInstrumentations {
@@ -91,10 +91,11 @@ export function loadInstrumentations(
   }
   const create = (entry: CatalogEntry): Instrumentation | undefined => {
     try {
-      const Class = instrumentationClass(entry.load());
+      const exports = entry.load();
+      const Class = instrumentationClass(exports);
       if (!Class) throw new Error('the package exports no instrumentation class');
       const instrumentation = construct(() => new Class(instrumentationSettings(entry.name, settings)));
-      adapt(entry.name, instrumentation);
+      adapt(entry.name, instrumentation, exports);
       register(instrumentation);
       return instrumentation;
     } catch (error) {

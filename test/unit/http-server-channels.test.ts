@@ -60,7 +60,7 @@ describe('channelsProblem', () => {
   ])('%s: not installed, one warning names it, the instrumentation keeps its own path', async (_change, change, named) => {
     const instrumentation = change(await real());
     const config = (instrumentation.getConfig as () => Shape)();
-    const outcome = serveFromChannels(instrumentation, policy(), storage);
+    const outcome = serveFromChannels(instrumentation, policy(), storage, loadHttpUtils());
     expect(outcome.installed).toBe(false);
     expect((instrumentation.getConfig as () => Shape)()).toBe(config);
     const notice = channelsNotice(outcome);
@@ -79,7 +79,7 @@ describe('serveFromChannels', () => {
   it("turns the instrumentation's server patch off through its public option, and says so at debug level", async () => {
     const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
     const instrumentation = new HttpInstrumentation({ enabled: false });
-    const outcome = serveFromChannels(instrumentation, policy(), storage);
+    const outcome = serveFromChannels(instrumentation, policy(), storage, loadHttpUtils());
     expect(outcome).toEqual({ installed: true });
     expect(instrumentation.getConfig().disableIncomingRequestInstrumentation).toBe(true);
     expect(channelsNotice(outcome)).toEqual({ level: 'debug', line: expect.stringContaining('HTTP server spans from diagnostics_channel') });
@@ -88,7 +88,7 @@ describe('serveFromChannels', () => {
   it.each(['requestHook', 'responseHook', 'ignoreIncomingRequestHook', 'startIncomingSpanHook', 'applyCustomAttributesOnSpan'])('keeps upstream\'s path when %s is configured (only it honours the hooks)', async (hook) => {
     const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
     const instrumentation = new HttpInstrumentation({ enabled: false, [hook]: () => undefined });
-    const outcome = serveFromChannels(instrumentation, policy(), storage);
+    const outcome = serveFromChannels(instrumentation, policy(), storage, loadHttpUtils());
     expect(outcome).toEqual({ installed: false, reason: 'hooks' });
     expect(instrumentation.getConfig().disableIncomingRequestInstrumentation).toBeUndefined();
     expect(channelsNotice(outcome).line).toContain(hook);

@@ -22,7 +22,8 @@
 // Usage: node tools/bundle/bundle.mjs --major 20 --deps DIR --out DIR [--sbom FILE] [--metafiles DIR]
 import { build, version as esbuildVersion } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { DISTRIBUTION_VERSION, IMAGE_NAME, readVersions, REPO_ROOT as repo } from './repository.mjs';
@@ -327,12 +328,25 @@ for (const tool of ['instrument', 'doctor']) {
 // 1. The core, to learn which files it holds.
 const coreFiles = inputFiles(await buildCore([]));
 
+/**
+ * An instrumentation chunk's source: the package's exports, and for the HTTP
+ * instrumentation its utils module too (its attribute builders, which
+ * src/instrumentations/http-server-channels.ts calls; the catalog's
+ * development form adds them the same way).
+ */
+function instrumentationEntry(pkg) {
+  if (pkg !== `${INSTRUMENTATION_PREFIX}http`) return `module.exports = require(${JSON.stringify(pkg)});\n`;
+  const main = createRequire(join(metaDir, 'package.json')).resolve(pkg);
+  const utils = join(dirname(main), `utils${extname(main)}`);
+  return `module.exports = Object.assign({}, require(${JSON.stringify(pkg)}), { utils: require(${JSON.stringify(utils)}) });\n`;
+}
+
 // 2. The chunks, taking those files from the core. Entry files are written
 //    inside the dependency set so that its node_modules resolve from them.
 const entriesDir = join(metaDir, '.custom-otel-entries');
 rmSync(entriesDir, { recursive: true, force: true });
 const chunkEntries = [
-  ...instrumentationPackages.map((pkg) => ({ in: writeEntry(entriesDir, `instrumentations/${shortName(pkg)}`, `module.exports = require(${JSON.stringify(pkg)});\n`), out: `instrumentations/${shortName(pkg)}` })),
+  ...instrumentationPackages.map((pkg) => ({ in: writeEntry(entriesDir, `instrumentations/${shortName(pkg)}`, instrumentationEntry(pkg)), out: `instrumentations/${shortName(pkg)}` })),
   ...Object.entries(EXPORTER_CHUNKS).map(([chunk, packages]) => ({
     in: writeEntry(
       entriesDir,

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureNodeRuntime, resolveNodeVersion } from '../../../scripts/node-runtimes';
-import { REPO, run, stageMajor } from '../../../scripts/stage';
+import { run, stageMajor, testStageDir } from '../../../scripts/stage';
 import { PROGRAMS, PROGRAMS_DIR } from '../programs';
 
 export interface CorpusMajor {
@@ -29,7 +29,7 @@ export default async function setup(project: TestProject): Promise<void> {
   const provided: Record<number, CorpusMajor> = {};
   for (const major of majors) {
     const runtimeDir = await ensureNodeRuntime(await resolveNodeVersion(major, 'newest'));
-    const tree = await stageMajor({ major, outDir: join(REPO, '.stage', 'corpus', `node${major}`), runtimeDir });
+    const tree = await stageMajor({ major, outDir: testStageDir('corpus', major), runtimeDir });
     provided[major] = { runtimeDir, entry: join(tree, 'autoinstrumentation.js') };
   }
   project.provide('corpusMajors', provided);

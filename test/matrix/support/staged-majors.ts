@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { ensureNodeRuntime, resolveNodeVersion } from '../../../scripts/node-runtimes';
-import { REPO, stageMajor } from '../../../scripts/stage';
+import { stageMajor, testStageDir } from '../../../scripts/stage';
 
 export type Which = 'oldest' | 'newest';
 
@@ -22,7 +22,7 @@ const trees = new Map<string, Promise<string>>();
 export function stagedTreeOf(purpose: string, major: number): Promise<string> {
   const key = `${purpose}-${major}`;
   if (!trees.has(key)) {
-    trees.set(key, runtimeOf(major, 'oldest').then((runtimeDir) => stageMajor({ major, outDir: join(REPO, '.stage', purpose, `node${major}`), runtimeDir })));
+    trees.set(key, runtimeOf(major, 'oldest').then((runtimeDir) => stageMajor({ major, outDir: testStageDir(purpose, major), runtimeDir })));
   }
   return trees.get(key)!;
 }

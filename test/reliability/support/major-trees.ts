@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { ensureNodeRuntime, resolveNodeVersion } from '../../../scripts/node-runtimes';
-import { REPO, stageMajor } from '../../../scripts/stage';
+import { stageMajor, testStageDir } from '../../../scripts/stage';
 
 /** The oldest and newest majors of each SDK line that matter to exits: 1.x, 2.x, 3.x and the newest runtime. */
 export const EXIT_MAJORS = (process.env.EXIT_MAJORS ?? '14,18,22,26').split(',').map(Number);
@@ -23,7 +23,7 @@ export function nodeOf(major: number): Promise<string> {
 /** autoinstrumentation.js of the major's tree, staged under .stage/reliability. */
 export function entryOf(major: number): Promise<string> {
   if (!trees.has(major)) {
-    const stage = (node: string) => stageMajor({ major, outDir: join(REPO, '.stage', 'reliability', `node${major}`), runtimeDir: join(node, '..', '..') });
+    const stage = (node: string) => stageMajor({ major, outDir: testStageDir('reliability', major), runtimeDir: join(node, '..', '..') });
     // Once more on failure: the dependency-set cache is shared with other runs on the machine.
     trees.set(major, nodeOf(major).then((node) => stage(node).catch(() => stage(node))));
   }
