@@ -42,6 +42,7 @@ import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, propagation, SpanKin
 import { hrTime, isTracingSuppressed } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { certainlyUnsampled } from './unsampled-requests';
+import { wrappedByAnotherInstrumentation } from './http-server-channels';
 import { UnsampledSpan } from './unsampled-span';
 import {
   clientMetricAttributes,
@@ -283,6 +284,14 @@ export function clientSpansFromChannels(
 let current: { http: HttpInstrumentation; policy: SamplingPolicy; debug: (line: string) => void; toldRendered: boolean } | undefined;
 let channels: diagnosticsChannel.Channel[] = [];
 
+let modules: { http: typeof import('node:http'); https: typeof import('node:https') } | undefined;
+/** The module function an app calls for this protocol, as the app sees it now (wrapped or not). */
+function requestFunctionOf(protocol: string | undefined): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  modules ??= { http: require('node:http'), https: require('node:https') };
+  return protocol === 'https:' ? modules.https.request : modules.http.request;
+}
+
 function onCreated(message: unknown): void {
   try {
     if (current === undefined) return;
@@ -290,6 +299,7 @@ function onCreated(message: unknown): void {
     const request = (message as { request: Stateful<ClientRequest> }).request;
     // OpAMP's switches disable and enable the instrumentation.
     if (!http.isEnabled()) return;
+    if (wrappedByAnotherInstrumentation(requestFunctionOf(request.protocol))) return;
     const parentContext = context.active();
     const target = clientTarget({
       method: request.method,

@@ -59,7 +59,7 @@ interface RequestStart {
   request: IncomingRequest;
   response: ServerResponse;
   socket: { encrypted?: boolean };
-  server: { listenerCount(event: string): number };
+  server: { listenerCount(event: string): number; emit: unknown };
 }
 
 /** What this path calls on the HTTP instrumentation (2.x and 3.x lines). */
@@ -131,6 +131,18 @@ export function emitsRequestEvent(request: Pick<IncomingRequest, 'headers' | 'ht
   if (expect === undefined || request.httpVersionMajor !== 1 || request.httpVersionMinor !== 1) return true;
   if (/(?:^|\W)100-continue(?:$|\W)/i.test(String(expect))) return listeners('checkContinue') === 0;
   return false;
+}
+
+/**
+ * Whether another OpenTelemetry instrumentation wraps this function (pure):
+ * an app with an SDK of its own patches `Server.prototype.emit` and
+ * `http.request` through shimmer, which marks its wrappers `__wrapped`. Its
+ * wrapper makes the span (through our provider, as before these paths
+ * existed, when its wrap replaced upstream's), so ours stands back and a
+ * request keeps one span.
+ */
+export function wrappedByAnotherInstrumentation(emit: unknown): boolean {
+  return typeof emit === 'function' && (emit as { __wrapped?: unknown }).__wrapped === true;
 }
 
 /** The path of the request target, as much as the sampler's rules need (pure): up to `?` or `#`. */
@@ -298,7 +310,7 @@ export function serveFromChannels(
     // Always entered: the parser's callback may still hold the previous request's context of this connection (Node 18 to 22).
     let requestContext: Context = ROOT_CONTEXT;
     try {
-      if (!active || !emitsRequestEvent(request, (event) => server.listenerCount(event))) return;
+      if (!active || wrappedByAnotherInstrumentation(server.emit) || !emitsRequestEvent(request, (event) => server.listenerCount(event))) return;
       const component = socket.encrypted ? 'https' : 'http';
       const startMs = performance.now();
       const parentContext = propagation.extract(ROOT_CONTEXT, request.headers);

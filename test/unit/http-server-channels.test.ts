@@ -4,7 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { samplingPolicy } from '../../src/sampler/custom-sampler';
 import { parseConfig } from '../../src/config/config';
 import { sdkLineRequire } from '../support/sdk-line-packages';
-import { channelsNotice, channelsProblem, emitsRequestEvent, loadHttpUtils, requestPathForSampling, serveFromChannels } from '../../src/instrumentations/http-server-channels';
+import { channelsNotice, channelsProblem, wrappedByAnotherInstrumentation, emitsRequestEvent, loadHttpUtils, requestPathForSampling, serveFromChannels } from '../../src/instrumentations/http-server-channels';
 
 const storage = new AsyncLocalStorage();
 const policy = () => samplingPolicy(parseConfig({}).config);
@@ -22,6 +22,16 @@ describe('emitsRequestEvent', () => {
   ] as const)('%s', (_case, headers, version, listeners, emits) => {
     const [major, minor] = version.split('.').map(Number);
     expect(emitsRequestEvent({ headers, httpVersionMajor: major, httpVersionMinor: minor }, listeners)).toBe(emits);
+  });
+});
+
+describe('wrappedByAnotherInstrumentation', () => {
+  it("tells a server whose emit an app's own instrumentation wrapped (shimmer's mark) from one nobody or something else wrapped", () => {
+    const wrapped = Object.assign(function emit() {}, { __wrapped: true, __original: () => undefined });
+    expect(wrappedByAnotherInstrumentation(wrapped)).toBe(true);
+    expect(wrappedByAnotherInstrumentation(require('node:events').EventEmitter.prototype.emit)).toBe(false);
+    expect(wrappedByAnotherInstrumentation(function logged() {})).toBe(false);
+    expect(wrappedByAnotherInstrumentation(undefined)).toBe(false);
   });
 });
 
