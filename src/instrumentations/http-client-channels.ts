@@ -44,6 +44,7 @@ import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { certainlyUnsampled } from './unsampled-requests';
 import { wrappedByAnotherInstrumentation } from './http-server-channels';
 import { UnsampledSpan } from './unsampled-span';
+import { methodShapeProblem, type MethodTable } from './method-shape';
 import {
   clientMetricAttributes,
   clientStartAttributes,
@@ -144,24 +145,21 @@ export function clientChannelsDecision(input: {
   return undefined;
 }
 
+/** The instrumentation's methods this path calls, with the parameters each declares. */
+const CLIENT_METHODS: MethodTable<HttpInstrumentation> = [
+  ['getConfig', 0],
+  ['setConfig', 0],
+  ['isEnabled', 0],
+  // (name, options, ctx = context.active()): the default does not count.
+  ['_startHttpSpan', 2],
+  ['_closeHttpSpan', 4],
+  ['_onOutgoingRequestError', 4],
+  ['_recordClientDuration', 2],
+];
+
 /** What is not as this path relies on in the instrumentation (pure), or undefined. */
 export function clientChannelsProblem(candidate: object): string | undefined {
-  const http = candidate as Partial<Record<keyof HttpInstrumentation, unknown>>;
-  const methods: Array<[keyof HttpInstrumentation, number]> = [
-    ['getConfig', 0],
-    ['setConfig', 0],
-    ['isEnabled', 0],
-    // (name, options, ctx = context.active()): the default does not count.
-    ['_startHttpSpan', 2],
-    ['_closeHttpSpan', 4],
-    ['_onOutgoingRequestError', 4],
-    ['_recordClientDuration', 2],
-  ];
-  for (const [name, length] of methods) {
-    const method = http[name];
-    if (typeof method !== 'function' || method.length !== length) return `${name} is missing or takes other parameters`;
-  }
-  return undefined;
+  return methodShapeProblem<HttpInstrumentation>(candidate, CLIENT_METHODS);
 }
 
 /** The one line said at start about the path HTTP client spans take (pure). */
@@ -223,7 +221,8 @@ function onRequestClose(this: Stateful<ClientRequest>): void {
   state.done = true;
   close(state);
 }
-function onRequestError(this: Stateful<ClientRequest>, error: unknown): void {
+/** 'error' of the request or of its response: the first failure ends the span. */
+function onFailure(this: Stateful<ClientRequest> | Stateful<IncomingMessage>, error: unknown): void {
   const state = this[kState];
   if (state === undefined || state.done) return;
   state.done = true;
@@ -240,13 +239,6 @@ function onResponseEnd(this: Stateful<IncomingMessage>): void {
   }
   close(state);
 }
-function onResponseError(this: Stateful<IncomingMessage>, error: unknown): void {
-  const state = this[kState];
-  if (state === undefined || state.done) return;
-  state.done = true;
-  failed(state, error);
-}
-
 const headerSetter: TextMapSetter<ClientRequest> = {
   set(request, key, value) {
     request.setHeader(key, value);
@@ -340,7 +332,7 @@ function onCreated(message: unknown): void {
     } else propagation.inject(trace.setSpan(parentContext, span), request, headerSetter);
     // Before the binding: these need no context of their own.
     request.on('close', onRequestClose as Listener);
-    request.on(errorMonitor, onRequestError as Listener);
+    request.on(errorMonitor, onFailure as Listener);
     // The callback given to http.request/get was registered by the constructor, before the binding: again through it.
     const callbacks = request.rawListeners('response');
     context.bind(parentContext, request);
@@ -366,7 +358,7 @@ function onResponse(message: unknown): void {
     if (state.recorded) state.span.setAttributes(responseAttributes(response) as never);
     withResponseMetricAttributes(state.metricAttributes, response);
     response.on('end', onResponseEnd as Listener);
-    response.on(errorMonitor, onResponseError as Listener);
+    response.on(errorMonitor, onFailure as Listener);
     context.bind(state.parentContext, response);
   } catch {
     // As above.

@@ -37,6 +37,7 @@ import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, trace
 import { hrTime, RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';
+import { methodShapeProblem, type MethodTable } from './method-shape';
 import { certainlyUnsampled, closedRequestAttributes, normalizedMethod } from './unsampled-requests';
 import { UnsampledSpan } from './unsampled-span';
 
@@ -90,6 +91,18 @@ export const UPSTREAM_ONLY_OPTIONS = [
   'disableIncomingRequestInstrumentation',
 ];
 
+/** The instrumentation's methods this path calls, with the parameters each declares. */
+const SERVER_METHODS: MethodTable<HttpInstrumentation> = [
+  ['_startHttpSpan', 2],
+  ['_onServerResponseFinish', 5],
+  ['_onServerResponseError', 4],
+  ['_recordServerDuration', 2],
+  ['getConfig', 0],
+  ['setConfig', 0],
+  ['enable', 0],
+  ['disable', 0],
+];
+
 /**
  * What keeps this path off for the instrumentation (pure): `sdk-1.x` for the
  * 1.x line's (old conventions, other internals: it keeps upstream's path by
@@ -98,20 +111,8 @@ export const UPSTREAM_ONLY_OPTIONS = [
 export function channelsProblem(candidate: object, utils: Partial<HttpUtils> | undefined, storage: unknown): 'sdk-1.x' | string | undefined {
   const http = candidate as Partial<HttpInstrumentation>;
   if ('_semconvStability' in candidate) return 'sdk-1.x';
-  const methods: Array<[keyof HttpInstrumentation, number]> = [
-    ['_startHttpSpan', 2],
-    ['_onServerResponseFinish', 5],
-    ['_onServerResponseError', 4],
-    ['_recordServerDuration', 2],
-    ['getConfig', 0],
-    ['setConfig', 0],
-    ['enable', 0],
-    ['disable', 0],
-  ];
-  for (const [name, length] of methods) {
-    const method = http[name];
-    if (typeof method !== 'function' || method.length !== length) return `${name} is missing or takes other parameters`;
-  }
+  const shape = methodShapeProblem<HttpInstrumentation>(candidate, SERVER_METHODS);
+  if (shape !== undefined) return shape;
   if (typeof http._headerCapture?.server?.captureRequestHeaders !== 'function') return '_headerCapture.server.captureRequestHeaders is missing';
   if (typeof utils?.getIncomingRequestAttributes !== 'function' || utils.getIncomingRequestAttributes.length !== 3) {
     return 'its utils module has no getIncomingRequestAttributes(request, options, logger)';
@@ -126,10 +127,10 @@ export function channelsProblem(candidate: object, utils: Partial<HttpUtils> | u
  * 'checkContinue' or 'checkExpectation' listeners instead, or, with none for
  * an expectation other than 100-continue, is answered 417 by Node itself.
  */
-export function emitsRequestEvent(request: Pick<IncomingRequest, 'headers' | 'httpVersionMajor' | 'httpVersionMinor'>, listeners: (event: string) => number): boolean {
+export function emitsRequestEvent(request: Pick<IncomingRequest, 'headers' | 'httpVersionMajor' | 'httpVersionMinor'>, server: Pick<RequestStart['server'], 'listenerCount'>): boolean {
   const expect = request.headers.expect;
   if (expect === undefined || request.httpVersionMajor !== 1 || request.httpVersionMinor !== 1) return true;
-  if (/(?:^|\W)100-continue(?:$|\W)/i.test(String(expect))) return listeners('checkContinue') === 0;
+  if (/(?:^|\W)100-continue(?:$|\W)/i.test(String(expect))) return server.listenerCount('checkContinue') === 0;
   return false;
 }
 
@@ -148,7 +149,9 @@ export function wrappedByAnotherInstrumentation(emit: unknown): boolean {
 /** The path of the request target, as much as the sampler's rules need (pure): up to `?` or `#`. */
 export function requestPathForSampling(url: string | undefined): string {
   if (!url) return '/';
-  const end = url.search(/[?#]/);
+  const query = url.indexOf('?');
+  const fragment = url.indexOf('#');
+  const end = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
   const path = end < 0 ? url : url.slice(0, end);
   if (path.startsWith('/')) return path;
   try {
@@ -310,7 +313,7 @@ export function serveFromChannels(
     // Always entered: the parser's callback may still hold the previous request's context of this connection (Node 18 to 22).
     let requestContext: Context = ROOT_CONTEXT;
     try {
-      if (!active || wrappedByAnotherInstrumentation(server.emit) || !emitsRequestEvent(request, (event) => server.listenerCount(event))) return;
+      if (!active || wrappedByAnotherInstrumentation(server.emit) || !emitsRequestEvent(request, server)) return;
       const component = socket.encrypted ? 'https' : 'http';
       const startMs = performance.now();
       const parentContext = propagation.extract(ROOT_CONTEXT, request.headers);

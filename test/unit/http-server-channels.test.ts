@@ -21,7 +21,7 @@ describe('emitsRequestEvent', () => {
     ['an Expect header on HTTP/1.0 (ignored by Node)', { expect: '100-continue' }, '1.0', some('checkContinue'), true],
   ] as const)('%s', (_case, headers, version, listeners, emits) => {
     const [major, minor] = version.split('.').map(Number);
-    expect(emitsRequestEvent({ headers, httpVersionMajor: major, httpVersionMinor: minor }, listeners)).toBe(emits);
+    expect(emitsRequestEvent({ headers, httpVersionMajor: major, httpVersionMinor: minor }, { listenerCount: listeners })).toBe(emits);
   });
 });
 
@@ -41,6 +41,8 @@ describe('requestPathForSampling', () => {
     ['/', '/'],
     ['/api/orders?id=1', '/api/orders'],
     ['/a#frag', '/a'],
+    ['/a#frag?not-a-query', '/a'],
+    ['/a?q=#x', '/a'],
     ['http://example.test/absolute/form?x', '/absolute/form'],
     ['*', '*'],
   ])('%s → %s', (url, path) => expect(requestPathForSampling(url)).toBe(path));
