@@ -31,7 +31,7 @@ function wrapped(emitter: BoundEmitter, bound: Context, event: string | symbol, 
   const byEvent = (emitter[kBoundListeners] ??= Object.create(null) as Record<string | symbol, WeakMap<Listener, Listener>>);
   const listeners = (byEvent[event] ??= new WeakMap());
   const inContext = function (this: unknown, ...args: unknown[]): unknown {
-    return context.with(bound, () => listener.apply(this, args));
+    return context.with(bound, listener, this, ...args);
   };
   Object.defineProperty(inContext, 'length', { value: listener.length });
   listeners.set(listener, inContext);
