@@ -13,13 +13,14 @@
  *   engine.ts    the Docker engine, started when none answers
  *   source-date.ts  the one time every image holds (reproducible digests)
  */
-import { $, chalk, fs, path } from 'zx';
+import { chalk, fs, path } from 'zx';
 import { cpus } from 'node:os';
 import { readVersions, type VersionEntry } from './scripts/versions';
 import { REPO, stageMajor } from './scripts/stage';
 import { renderInstrumentations } from './tools/k8s/generate-instrumentations';
 import { baseImages } from './scripts/build/base-images';
-import { buildFacts, buildMajorImage, measureImage, SBOM_PATH, type BuildFacts } from './scripts/build/image';
+import { buildFacts, buildMajorImage, type BuildFacts } from './scripts/build/image';
+import { imageFacts, measureTree } from './scripts/build/measure';
 import { HELP, imageTag, parseOptions, UsageError, type BuildOptions } from './scripts/build/options';
 import { checkPrerequisites, prefetch } from './scripts/build/prepare';
 import { makeRunner, runPool } from './scripts/build/run';
@@ -38,29 +39,16 @@ async function stageOne(entry: VersionEntry, options: BuildOptions, started: num
   }
   log('staging: npm ci under the real Node of this major, then bundling');
   await stageMajor({ major: entry.major, outDir: reference, sbomFile: sbom, offline: options.offline, npmRegistry: options.npmRegistry, caFile: options.caFile, retries: options.retries, retryDelaySeconds: options.retryDelay, log });
-  const files = (await $({ quiet: true })`find ${reference} -type f`).stdout.trim().split('\n').length;
-  const sizeBytes = Number((await $({ quiet: true })`du -sb ${reference}`).stdout.split('\t')[0]);
-  return { major: entry.major, reference, ok: true, seconds: (Date.now() - started) / 1000, files, sizeBytes, sbom };
+  return { major: entry.major, reference, ok: true, seconds: (Date.now() - started) / 1000, ...(await measureTree(reference)), sbom };
 }
 
 async function buildOne(entry: VersionEntry, options: BuildOptions, versions: VersionEntry[], facts: BuildFacts, started: number, log: (line: string) => void): Promise<Outcome> {
   const reference = `${options.image}:${imageTag(options, facts.version, entry.major)}`;
   const run = makeRunner(options.dryRun, log);
   const { pinned } = await buildMajorImage(entry, baseImages(entry, versions, options.registry), reference, options, facts, run, log);
-  const hostBuilt = options.platforms.some((p) => p.name === options.host.name) || options.platforms.length === 1;
-  const measured: Partial<Awaited<ReturnType<typeof measureImage>>> = options.dryRun || !hostBuilt ? {} : await measureImage(reference);
+  const measured = await imageFacts(reference, options);
   log(chalk.green('done'));
-  return {
-    major: entry.major,
-    reference,
-    ok: true,
-    seconds: (Date.now() - started) / 1000,
-    sizeBytes: measured.sizeBytes,
-    files: measured.files,
-    sbom: options.dryRun || measured.sbom ? SBOM_PATH : undefined,
-    platforms: options.platforms.map((p) => p.name),
-    pinned,
-  };
+  return { major: entry.major, reference, ok: true, seconds: (Date.now() - started) / 1000, ...measured, pinned };
 }
 
 async function processMajor(entry: VersionEntry, options: BuildOptions, versions: VersionEntry[], facts: BuildFacts): Promise<Outcome> {

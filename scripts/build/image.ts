@@ -159,17 +159,3 @@ export async function pushedDigestReference(reference: string, run: Runner): Pro
   if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`the registry gave no digest for ${reference} (${out.trim().slice(0, 200)})`);
   return `${reference}@${digest}`;
 }
-
-/** Size of the image, files under /autoinstrumentation and whether the SBOM is there, read from the image itself. */
-export async function measureImage(reference: string): Promise<{ sizeBytes: number; files: number; sbom: boolean }> {
-  const size = Number((await $({ quiet: true })`docker image inspect --format {{.Size}} ${reference}`).stdout.trim());
-  // The image has no CMD (the operator gives the command): name one, or `docker create` refuses. It never runs.
-  const container = (await $({ quiet: true })`docker create ${reference} /bin/cp`).stdout.trim();
-  try {
-    const listing = (await $({ quiet: true })`docker export ${container} | tar -t`).stdout.split('\n');
-    const files = listing.filter((line) => line.startsWith('autoinstrumentation/') && !line.endsWith('/')).length;
-    return { sizeBytes: size, files, sbom: listing.includes(SBOM_PATH.slice(1)) };
-  } finally {
-    await $({ quiet: true, nothrow: true })`docker rm ${container}`;
-  }
-}

@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { $, chalk } from 'zx';
+import { chalk } from 'zx';
 import { REPO, run } from '../stage';
 import type { VersionEntry } from '../versions';
 import { baseImages } from './base-images';
-import { buildImage, measureImage, npmAndLabelArgs, platformTargets, SBOM_PATH, type BuildFacts, type ImageRecipe } from './image';
+import { buildImage, npmAndLabelArgs, platformTargets, SBOM_PATH, type BuildFacts, type ImageRecipe } from './image';
+import { imageFacts, measureTree } from './measure';
 import type { BuildOptions } from './options';
 import { makeRunner, type Log, type Runner } from './run';
 import type { Outcome } from './summary';
@@ -123,25 +124,13 @@ export async function processUniversal(built: readonly Outcome[], options: Build
       }
       const sbom = `${reference}.cdx.json`;
       log(await assembleUniversalTree(options.out!, options.majors.map((e) => e.major), reference, sbom));
-      const files = (await $({ quiet: true })`find ${reference} -type f`).stdout.trim().split('\n').length;
-      const sizeBytes = Number((await $({ quiet: true })`du -sb ${reference}`).stdout.split('\t')[0]);
-      return { ...row, ok: true, seconds: (Date.now() - started) / 1000, files, sizeBytes, sbom };
+      return { ...row, ok: true, seconds: (Date.now() - started) / 1000, ...(await measureTree(reference)), sbom };
     }
     log(`building ${reference} from the trees of ${built.map((o) => o.reference).join(', ')}`);
     const { pinned } = await buildUniversalImage(built, reference, options, versions, facts, makeRunner(options.dryRun, log), log);
-    const hostBuilt = options.platforms.some((p) => p.name === options.host.name) || options.platforms.length === 1;
-    const measured: Partial<Awaited<ReturnType<typeof measureImage>>> = options.dryRun || !hostBuilt ? {} : await measureImage(reference);
+    const measured = await imageFacts(reference, options);
     log(chalk.green('done'));
-    return {
-      ...row,
-      ok: true,
-      seconds: (Date.now() - started) / 1000,
-      sizeBytes: measured.sizeBytes,
-      files: measured.files,
-      sbom: options.dryRun || measured.sbom ? SBOM_PATH : undefined,
-      platforms: options.platforms.map((p) => p.name),
-      pinned,
-    };
+    return { ...row, ok: true, seconds: (Date.now() - started) / 1000, ...measured, pinned };
   } catch (error) {
     const message = (error as Error).message;
     log(`${chalk.red('failed')}: ${message}`);
