@@ -5,9 +5,10 @@
  * processes startNode made (a pid reused by another program is left alone).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { alive, exeOf, signalGroup, terminate } from './process-control';
 
 export interface ProcessDirs {
   runDir: string;
@@ -17,14 +18,6 @@ export interface ProcessDirs {
 interface ProcessRecord {
   pid: number;
   binary: string;
-}
-
-function exeOf(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
-  } catch {
-    return undefined;
-  }
 }
 
 function readRecord(dirs: ProcessDirs, name: string): ProcessRecord | undefined {
@@ -59,36 +52,10 @@ export function startProcess(dirs: ProcessDirs, name: string, binary: string, ar
   return child.pid;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
 /** SIGTERM to the process group, SIGKILL after the grace period; removes the record. */
 export async function stopProcess(dirs: ProcessDirs, name: string, graceMs = 15_000): Promise<boolean> {
   const pid = runningPid(dirs, name);
-  if (pid !== undefined) {
-    signal(pid, 'SIGTERM');
-    for (let waited = 0; waited < graceMs && alive(pid); waited += 200) await sleep(200);
-    if (alive(pid)) signal(pid, 'SIGKILL');
-    for (let waited = 0; waited < 5_000 && alive(pid); waited += 100) await sleep(100);
-  }
+  if (pid !== undefined) await terminate(pid, graceMs);
   rmSync(join(dirs.runDir, `${name}.pid`), { force: true });
   return pid !== undefined;
 }
@@ -106,7 +73,7 @@ export function processesRunning(binaries: readonly string[]): number[] {
 }
 
 export async function killProcesses(pids: readonly number[]): Promise<void> {
-  for (const pid of pids) signal(pid, 'SIGKILL');
+  for (const pid of pids) signalGroup(pid, 'SIGKILL');
   for (let waited = 0; waited < 5_000 && pids.some(alive); waited += 100) await sleep(100);
 }
 

@@ -6,10 +6,10 @@
  * program is not ours and is left alone).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LOG_DIR, RUN_DIR } from './layout';
+import { exeOf, terminate } from './process-control';
 
 export interface ProcessRecord {
   name: string;
@@ -36,11 +36,7 @@ function readRecord(name: string): ProcessRecord | undefined {
 
 /** True when the pid runs the recorded binary (the pid was not reused). */
 function isOurs(record: ProcessRecord): boolean {
-  try {
-    return readlinkSync(`/proc/${record.pid}/exe`).replace(/ \(deleted\)$/, '') === record.binary;
-  } catch {
-    return false;
-  }
+  return exeOf(record.pid) === record.binary;
 }
 
 export function runningProcess(name: string): ProcessRecord | undefined {
@@ -82,35 +78,13 @@ export async function startProcess(name: string, binary: string, args: readonly 
   return { record, started: true };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** SIGTERM to the process group, SIGKILL after a grace period; removes the record. */
 export async function stopProcess(name: string, graceMs = 15_000): Promise<boolean> {
   const record = readRecord(name);
   if (!record) return false;
   let stopped = false;
   if (isOurs(record)) {
-    try {
-      process.kill(-record.pid, 'SIGTERM');
-    } catch {
-      process.kill(record.pid, 'SIGTERM');
-    }
-    for (let waited = 0; waited < graceMs && alive(record.pid); waited += 200) await sleep(200);
-    if (alive(record.pid)) {
-      try {
-        process.kill(-record.pid, 'SIGKILL');
-      } catch {
-        process.kill(record.pid, 'SIGKILL');
-      }
-      for (let waited = 0; waited < 5000 && alive(record.pid); waited += 100) await sleep(100);
-    }
+    await terminate(record.pid, graceMs);
     stopped = true;
   }
   rmSync(recordFile(name), { force: true });

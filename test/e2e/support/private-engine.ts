@@ -9,6 +9,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { alive } from '../../../cluster/process-control';
 import { runCommand } from './docker';
 
 export interface PrivateEngine {
@@ -19,15 +20,6 @@ export interface PrivateEngine {
   /** The dockerd running on this socket, from its pid file; undefined when none runs. */
   daemonPid(): number | undefined;
   stop(): Promise<void>;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function privateEngine(): PrivateEngine {
