@@ -56,8 +56,9 @@ RUN --mount=type=secret,id=npm_ca,required=false \
     --mount=type=cache,target=/root/.npm,sharing=locked \
     npm-ci.sh --omit=dev --engine-strict
 
-FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS bundle
-ARG NODE_MAJOR
+# The bundler (esbuild) and what it reads besides the sources, for both
+# bundling stages: the per-major tree's and the universal one's.
+FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS bundler
 ARG NPM_OFFLINE=false
 ARG NPM_REGISTRY=
 WORKDIR /build
@@ -71,6 +72,9 @@ RUN --mount=type=secret,id=npm_ca,required=false \
 # so without it the image's bundle differs from the staged tree that the tests run.
 COPY package.json tsconfig.json ./
 COPY node-versions/versions.json node-versions/
+
+FROM bundler AS bundle
+ARG NODE_MAJOR
 COPY tools/bundle/*.mjs tools/bundle/instrumentation-modules.cjs tools/bundle/
 COPY src src
 COPY --from=dependencies /deps /deps
@@ -104,18 +108,7 @@ RUN find /out -exec touch -h -d "@${SOURCE_DATE_EPOCH:?the build passes SOURCE_D
 # Stages no target needs are skipped, so the per-major build never runs these.
 FROM scratch AS trees
 
-FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS universal-bundle
-ARG NPM_OFFLINE=false
-ARG NPM_REGISTRY=
-WORKDIR /build
-COPY tools/bundle/package.json tools/bundle/package-lock.json tools/bundle/
-COPY tools/bundle/npm-ci.sh /usr/local/bin/
-RUN --mount=type=secret,id=npm_ca,required=false \
-    --mount=type=bind,from=npm-cache,target=/npm-cache,rw \
-    --mount=type=cache,target=/root/.npm,sharing=locked \
-    cd tools/bundle && npm-ci.sh
-COPY package.json tsconfig.json ./
-COPY node-versions/versions.json node-versions/
+FROM bundler AS universal-bundle
 COPY tools/bundle/*.mjs tools/bundle/
 COPY src/build-info.ts src/
 COPY src/entry src/entry
