@@ -39,7 +39,8 @@ export function implementation(entry: CatalogEntry, settings: DistributionConfig
   if (entry.name !== 'express' || settings.expressSpans !== 'none') return entry;
   // Where Express is not shaped as ours expects, upstream's takes over (express-route.ts).
   const upstream = (config: Record<string, unknown>) => () => new (instrumentationClass(entry.load())!)({ ...config, enabled: false }) as unknown as ExpressFallback['upstream'] extends () => infer U ? U : never;
-  const Ours = class ExpressRouteInstrumentation extends OurExpressRoute {
+  // Unnamed: a class named as the import it extends breaks the unminified bundle (CUSTOM_OTEL_BUNDLE_READABLE), where the import keeps that name.
+  const Ours = class extends OurExpressRoute {
     constructor(config: Record<string, unknown> = {}) {
       super(config, { upstream: upstream(config), say });
     }
