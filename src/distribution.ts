@@ -30,12 +30,15 @@ import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
 import { createOtlpExporter } from './otlp-exporters';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
+import { attributeSetsNotice, installAttributeSets, type AttributeSets } from './metrics/attribute-sets';
+import { loadMetricsUtils } from './metrics/sdk-metrics-utils';
 import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
 import { channelsNotice, httpUtilsIn, serveFromChannels, type ChannelsOutcome } from './instrumentations/http-server-channels';
 import { clientChannelsNotice, httpClientSpans } from './instrumentations/http-client-channels';
+import { recordDurationsWithKeptSets } from './instrumentations/http-duration-records';
 import { selectInstrumentations } from './instrumentations/selection';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
 import { thisEntryFormat, wantsEsmHook } from './esm-app';
@@ -117,7 +120,16 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const readers = withSdkEnv(config.sdkEnv, () =>
     createMetricReaders(config.metrics, sdk, diagnostics, opamp && ((exporter) => gatedExporter(exporter, opamp.gates.metrics))),
   );
+  let attributeSets: AttributeSets | undefined;
   if (readers.length > 0) {
+    // Before the meter provider: its attribute maps take the SDK's hash function when made.
+    // Not on the 1.x line, whose HTTP instrumentation records durations with two sets at once (recordDurationsWithKeptSets leaves it).
+    if (sdk.name !== '1.x') {
+      const kept = installAttributeSets(loadMetricsUtils());
+      const keptNotice = attributeSetsNotice(kept);
+      if (keptNotice) diagnostics.log('warn', keptNotice);
+      if (kept.installed) attributeSets = kept.sets;
+    }
     meterProvider = withSdkEnv(config.sdkEnv, () => sdk.createMeterProvider({ resource, readers }));
     metrics.setGlobalMeterProvider(meterProvider);
   }
@@ -181,6 +193,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     (name, instrumentation, exports) => {
       opamp?.switches.remember(name, instrumentation);
       if (name !== 'http') return;
+      if (attributeSets) recordDurationsWithKeptSets(instrumentation, attributeSets);
       const client = clientChannelsNotice(
         httpClientSpans(instrumentation, {
           setting: config.instrumentations.httpInstrumentation,

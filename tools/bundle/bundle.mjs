@@ -168,6 +168,15 @@ function corePlugin(registryKeys) {
       }));
       // src/sdk-line/index.ts stands for the line of this major.
       b.onResolve({ filter: /\/sdk-line$/ }, () => ({ path: join(srcDir, 'sdk-line', lineFile) }));
+      // The metrics SDK's utils module, required by path: the module the SDK loads itself (src/metrics/sdk-metrics-utils.ts).
+      b.onResolve({ filter: /\/sdk-metrics-utils$/ }, (args) =>
+        args.importer.startsWith(srcDir + '/') ? { path: 'sdk-metrics-utils', namespace: 'sdk-metrics-utils' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'sdk-metrics-utils' }, () => {
+        const main = createRequire(join(depsDir, 'package.json')).resolve('@opentelemetry/sdk-metrics');
+        const utils = join(dirname(main), `utils${extname(main)}`);
+        return { contents: `exports.loadMetricsUtils = () => require(${JSON.stringify(utils)});\n`, loader: 'js', resolveDir: depsDir };
+      });
       // The catalog: each instrumentation, the modules it patches, and its chunk.
       b.onResolve({ filter: /^\.\/catalog$/ }, (args) =>
         args.importer.startsWith(join(srcDir, 'instrumentations')) ? { path: 'catalog', namespace: 'catalog' } : undefined,
