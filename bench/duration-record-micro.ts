@@ -38,7 +38,8 @@ const request = { 'http.request.method': 'GET', 'url.scheme': 'http', 'network.p
 function round(target: Histogram, kept: AttributeSets | undefined): number {
   const start = process.hrtime.bigint();
   for (let i = 0; i < RECORDS; i++) {
-    const attributes = { ...request, 'http.route': '/api/orders/:id', 'http.response.status_code': STATUSES[i & 3] };
+    // Built as the instrumentation builds it (Object.assign): on Node 20 a spread copy grown by two properties would cost ~1 µs by itself.
+    const attributes = Object.assign({}, request, { 'http.route': '/api/orders/:id', 'http.response.status_code': STATUSES[i & 3] });
     target.record(0.002, kept ? kept.intern(attributes) : attributes);
   }
   return Number(process.hrtime.bigint() - start) / RECORDS;

@@ -16,7 +16,7 @@ export async function measureTree(dir: string): Promise<{ files: number; sizeByt
 }
 
 /** Size of the image, files under /autoinstrumentation and whether the SBOM is there, read from the image itself. */
-export async function measureImage(reference: string): Promise<{ sizeBytes: number; files: number; sbom: boolean }> {
+async function measureImage(reference: string): Promise<{ sizeBytes: number; files: number; sbom: boolean }> {
   const size = Number((await $({ quiet: true })`docker image inspect --format {{.Size}} ${reference}`).stdout.trim());
   // The image has no CMD (the operator gives the command): name one, or `docker create` refuses. It never runs.
   const container = (await $({ quiet: true })`docker create ${reference} /bin/cp`).stdout.trim();

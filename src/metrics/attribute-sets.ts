@@ -17,7 +17,7 @@ interface MetricsUtils {
 }
 
 /** Server routes are templates and clients call few hosts, so sets stay few; past this, new sets are hashed per record. */
-export const MAX_SETS = 2000;
+const MAX_SETS = 2000;
 /** Steps allowed per set on average: a duration's set has five or six names. */
 const STEPS_PER_SET = 8;
 
