@@ -31,7 +31,6 @@ import { createOtlpExporter } from './otlp-exporters';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
 import { attributeSetsNotice, installAttributeSets, type AttributeSets } from './metrics/attribute-sets';
-import { loadMetricsUtils } from './metrics/sdk-metrics-utils';
 import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
@@ -123,9 +122,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   let attributeSets: AttributeSets | undefined;
   if (readers.length > 0) {
     // Before the meter provider: its attribute maps take the SDK's hash function when made.
-    // Not on the 1.x line, whose HTTP instrumentation records durations with two sets at once (recordDurationsWithKeptSets leaves it).
-    if (sdk.name !== '1.x') {
-      const kept = installAttributeSets(loadMetricsUtils());
+    if (sdk.metricsUtils) {
+      const kept = installAttributeSets(sdk.metricsUtils());
       const keptNotice = attributeSetsNotice(kept);
       if (keptNotice) diagnostics.log('warn', keptNotice);
       if (kept.installed) attributeSets = kept.sets;

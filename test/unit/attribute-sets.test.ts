@@ -141,3 +141,11 @@ it("leaves the 1.x line's duration records, which take two sets at once", async 
   expect(recordDurationsWithKeptSets(instrumentation, new AttributeSets(sdkHash))).toEqual([]);
   expect(instrumentation._recordServerDuration).toBe(record);
 }, 5 * 60_000);
+
+it('is offered by the SDK lines that route duration records (2.x, 3.x), and not by 1.x', async () => {
+  const { sdkLine: development } = await import('../../src/sdk-line');
+  const { sdkLine: v1 } = await import('../../src/sdk-line/v1');
+  expect(development.name).toBe('2.x');
+  expect(metricsUtilsProblem(development.metricsUtils?.())).toBeUndefined();
+  expect(v1.metricsUtils).toBeUndefined();
+}, 5 * 60_000);

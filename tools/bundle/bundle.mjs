@@ -142,6 +142,18 @@ const ourGrpcLetsTheLoopEnd = {
   },
 };
 
+/** The metrics SDK's utils module, required by path: the module the SDK loads itself (src/metrics/sdk-metrics-utils.ts, reached through src/sdk-line). */
+function metricsUtilsByPath(b) {
+  b.onResolve({ filter: /\/sdk-metrics-utils$/ }, (args) =>
+    args.importer.startsWith(srcDir + '/') ? { path: 'sdk-metrics-utils', namespace: 'sdk-metrics-utils' } : undefined,
+  );
+  b.onLoad({ filter: /.*/, namespace: 'sdk-metrics-utils' }, () => {
+    const main = createRequire(join(depsDir, 'package.json')).resolve('@opentelemetry/sdk-metrics');
+    const utils = join(dirname(main), `utils${extname(main)}`);
+    return { contents: `exports.loadMetricsUtils = () => require(${JSON.stringify(utils)});\n`, loader: 'js', resolveDir: depsDir };
+  });
+}
+
 /** The core: src/, with this major's SDK line, chunk references instead of chunk contents, and the shared-module registry. */
 function corePlugin(registryKeys) {
   return {
@@ -168,15 +180,7 @@ function corePlugin(registryKeys) {
       }));
       // src/sdk-line/index.ts stands for the line of this major.
       b.onResolve({ filter: /\/sdk-line$/ }, () => ({ path: join(srcDir, 'sdk-line', lineFile) }));
-      // The metrics SDK's utils module, required by path: the module the SDK loads itself (src/metrics/sdk-metrics-utils.ts).
-      b.onResolve({ filter: /\/sdk-metrics-utils$/ }, (args) =>
-        args.importer.startsWith(srcDir + '/') ? { path: 'sdk-metrics-utils', namespace: 'sdk-metrics-utils' } : undefined,
-      );
-      b.onLoad({ filter: /.*/, namespace: 'sdk-metrics-utils' }, () => {
-        const main = createRequire(join(depsDir, 'package.json')).resolve('@opentelemetry/sdk-metrics');
-        const utils = join(dirname(main), `utils${extname(main)}`);
-        return { contents: `exports.loadMetricsUtils = () => require(${JSON.stringify(utils)});\n`, loader: 'js', resolveDir: depsDir };
-      });
+      metricsUtilsByPath(b);
       // The catalog: each instrumentation, the modules it patches, and its chunk.
       b.onResolve({ filter: /^\.\/catalog$/ }, (args) =>
         args.importer.startsWith(join(srcDir, 'instrumentations')) ? { path: 'catalog', namespace: 'catalog' } : undefined,
@@ -227,6 +231,7 @@ const toolPlugin = {
   name: 'tool',
   setup(b) {
     b.onResolve({ filter: /\/sdk-line$/ }, () => ({ path: join(srcDir, 'sdk-line', lineFile) }));
+    metricsUtilsByPath(b);
     // Bare imports from src/ (the doctor reads the configuration file with
     // yaml) resolve in this major's dependency set, as the core's do: the image
     // build has no repository node_modules to fall back on.
