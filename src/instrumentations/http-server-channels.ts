@@ -9,7 +9,8 @@
  *   the trace context and the duration metric only (as the unsampled short
  *   path, unsampled-requests.ts); any other starts its span with only the
  *   method and path the sampler reads, and only a recorded span gets the
- *   request's attributes, built once by the instrumentation's own functions;
+ *   request's attributes, built once (by plain-request-attributes.ts for a
+ *   plain request, else by the instrumentation's own function);
  * - the request's context is entered once (enterWith, for the rest of the
  *   parser callback that emits 'request'), and bound to the request and
  *   response by one property write each (emitter-context.ts): no wrapper
@@ -38,6 +39,7 @@ import { hrTime, RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetr
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';
 import { methodShapeProblem, type MethodTable } from './method-shape';
+import { plainRequestAttributes } from './plain-request-attributes';
 import { certainlyUnsampled, closedRequestAttributes, normalizedMethod } from './unsampled-requests';
 import { UnsampledSpan } from './unsampled-span';
 
@@ -333,16 +335,18 @@ export function serveFromChannels(
         span = http._startHttpSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes: samplerAttributes }, parentContext);
         if (span.isRecording()) {
           const current = http.getConfig();
-          const attributes = attributesOf(
-            request,
-            {
-              component,
-              hookAttributes: undefined,
-              enableSyntheticSourceDetection: current.enableSyntheticSourceDetection || false,
-              redactedQueryParams: current.redactedQueryParamsServer,
-            },
-            http._diag,
-          );
+          const attributes =
+            (!current.enableSyntheticSourceDetection && plainRequestAttributes(request, component)) ||
+            attributesOf(
+              request,
+              {
+                component,
+                hookAttributes: undefined,
+                enableSyntheticSourceDetection: current.enableSyntheticSourceDetection || false,
+                redactedQueryParams: current.redactedQueryParamsServer,
+              },
+              http._diag,
+            );
           Object.assign(attributes, http._headerCapture.server.captureRequestHeaders((header) => request.headers[header]));
           span.setAttributes(attributes as never);
         }
