@@ -68,6 +68,23 @@ describe.each([
     expect(emitter.listenerCount('x')).toBe(0);
   });
 
+  it("gives each wrapper its listener's length, and removes the last added of a listener added twice", () => {
+    const emitter = new Emitter();
+    bind(emitter, named('request'));
+    const byLength = [() => 0, (_a: unknown) => 1, (_a: unknown, _b: unknown) => 2, (_a: unknown, _b: unknown, _c: unknown) => 3, (_a: unknown, _b: unknown, _c: unknown, _d: unknown, _e: unknown) => 5];
+    for (const listener of byLength) emitter.on('x', listener);
+    expect(emitter.listeners('x').map((listener) => listener.length)).toEqual([0, 1, 2, 3, 5]);
+
+    const calls: string[] = [];
+    const twice = (n: unknown) => calls.push(`${n} ${String(seen())}`);
+    emitter.on('y', twice);
+    emitter.once('y', twice);
+    emitter.removeListener('y', twice);
+    emitter.emit('y', 1);
+    emitter.emit('y', 2);
+    expect(calls).toEqual(['1 request', '2 request']);
+  });
+
   it('forgets listeners on removeAllListeners, for one event or all', () => {
     const emitter = new Emitter();
     bind(emitter, named('request'));
