@@ -124,6 +124,8 @@ export function bindEmitterContext(emitter: object, bound: Context): boolean {
   if (target[kBoundContext] !== undefined) return true;
   if (prototype === null) return false;
   for (const name of ALL_METHODS) if (Object.prototype.hasOwnProperty.call(target, name) || typeof prototype[name] !== 'function') return false;
+  // Removal finds a wrapper among the event's listeners.
+  if (typeof prototype.rawListeners !== 'function') return false;
   patchPrototype(prototype);
   target[kBoundContext] = bound;
   return true;
