@@ -7,8 +7,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { alive, exeOf, signalGroup, terminate } from './process-control';
+import { exeOf, signalGroup, terminate, untilGone } from './process-control';
 
 export interface ProcessDirs {
   runDir: string;
@@ -74,7 +73,7 @@ export function processesRunning(binaries: readonly string[]): number[] {
 
 export async function killProcesses(pids: readonly number[]): Promise<void> {
   for (const pid of pids) signalGroup(pid, 'SIGKILL');
-  for (let waited = 0; waited < 5_000 && pids.some(alive); waited += 100) await sleep(100);
+  await untilGone(pids);
 }
 
 export function logTail(dirs: ProcessDirs, name: string, lines = 25): string {

@@ -42,5 +42,10 @@ export async function terminate(pid: number, graceMs: number): Promise<void> {
   signalGroup(pid, 'SIGTERM');
   for (let waited = 0; waited < graceMs && alive(pid); waited += 200) await sleep(200);
   if (alive(pid)) signalGroup(pid, 'SIGKILL');
-  for (let waited = 0; waited < 5_000 && alive(pid); waited += 100) await sleep(100);
+  await untilGone([pid]);
+}
+
+/** Up to `limitMs` for every pid to go. */
+export async function untilGone(pids: readonly number[], limitMs = 5_000): Promise<void> {
+  for (let waited = 0; waited < limitMs && pids.some(alive); waited += 100) await sleep(100);
 }
