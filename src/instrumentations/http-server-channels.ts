@@ -40,7 +40,7 @@ import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';
 import { methodShapeProblem, type MethodTable } from './method-shape';
 import { plainRequestAttributes } from './plain-request-attributes';
-import { certainlyUnsampled, closedRequestAttributes, normalizedMethod } from './unsampled-requests';
+import { certainlyUnsampled, closedRequestAttributes, failedRequestAttributes, normalizedMethod } from './unsampled-requests';
 import { UnsampledSpan } from './unsampled-span';
 
 type Attributes = Record<string, unknown>;
@@ -233,7 +233,7 @@ function onUncaughtException(error: unknown): void {
   try {
     if (!state.upstreamSpan) {
       state.done = true;
-      state.http._recordServerDuration(performance.now() - state.startMs, { ...state.metricAttributes, 'error.type': (error as Error | undefined)?.name });
+      state.http._recordServerDuration(performance.now() - state.startMs, failedRequestAttributes(state.metricAttributes, error));
       return;
     }
     // Not done: upstream's 'close' listener still runs its end (which then finds the span ended).
@@ -249,7 +249,7 @@ function onResponseError(this: StatefulResponse, error: unknown): void {
   // After 'error', only 'close' follows, which must not end the span again.
   state.done = true;
   if (!state.upstreamSpan) {
-    state.http._recordServerDuration(performance.now() - state.startMs, { ...state.metricAttributes, 'error.type': (error as Error | undefined)?.name });
+    state.http._recordServerDuration(performance.now() - state.startMs, failedRequestAttributes(state.metricAttributes, error));
     return;
   }
   state.http._onServerResponseError(state.span, state.metricAttributes, state.startTime, error);

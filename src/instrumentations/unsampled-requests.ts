@@ -124,6 +124,13 @@ export function closedRequestAttributes(request: Readonly<Record<string, unknown
   return attributes;
 }
 
+/** The http.server.request.duration attributes of a request whose response failed or whose listener threw (pure): error.type is the error's name. */
+export function failedRequestAttributes(request: Readonly<Record<string, unknown>>, error: unknown): Record<string, unknown> {
+  const attributes: Record<string, unknown> = Object.assign({}, request);
+  attributes['error.type'] = (error as Error | undefined)?.name;
+  return attributes;
+}
+
 /** The one line said at start when the short path could have run and does not (pure). */
 export function shortPathNotice(outcome: ShortPathOutcome): { level: 'warn' | 'debug'; line: string } | undefined {
   if (outcome.installed || outcome.reason === 'not-needed') return undefined;
@@ -194,7 +201,7 @@ export function shortenUnsampledRequests(
         recorded = true;
         http._recordServerDuration(performance.now() - startMs, attributes);
       };
-      const failed = (error: unknown) => record({ ...requestAttributes, 'error.type': (error as Error | undefined)?.name });
+      const failed = (error: unknown) => record(failedRequestAttributes(requestAttributes, error));
       // Before the context is bound: these read what they need directly and
       // need no context of their own. After 'error', only 'close' follows.
       response.on('close', () => record(closedRequestAttributes(requestAttributes, rpc.route, response.statusCode)));

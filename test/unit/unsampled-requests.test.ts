@@ -5,7 +5,7 @@ import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { CustomSampler, samplingPolicy } from '../../src/sampler/custom-sampler';
 import { parseConfig } from '../../src/config/config';
 import { sdkLineRequire } from '../support/sdk-line-packages';
-import { certainlyUnsampled, closedRequestAttributes, httpInternalsProblem, mayTakeShortPath, normalizedMethod, shortenUnsampledRequests, shortPathNotice } from '../../src/instrumentations/unsampled-requests';
+import { certainlyUnsampled, closedRequestAttributes, failedRequestAttributes, httpInternalsProblem, mayTakeShortPath, normalizedMethod, shortenUnsampledRequests, shortPathNotice } from '../../src/instrumentations/unsampled-requests';
 import { randomId } from '../../src/instrumentations/unsampled-span';
 
 const DECISION = { notRecord: SamplingDecision.NOT_RECORD, recordAndSample: SamplingDecision.RECORD_AND_SAMPLED };
@@ -151,5 +151,15 @@ describe('closedRequestAttributes', () => {
     expect(closedRequestAttributes(request, undefined, 503)).toEqual({ ...request, 'http.response.status_code': 503, 'error.type': '503' });
     expect(closedRequestAttributes(request, undefined, 404)).toEqual({ ...request, 'http.response.status_code': 404 });
     expect(closedRequestAttributes(request, undefined, undefined)).toEqual(request);
+  });
+});
+
+describe('failedRequestAttributes', () => {
+  it("adds the error's name as error.type to a copy, as the instrumentation does", () => {
+    const request = { 'http.request.method': 'GET', 'url.scheme': 'http' };
+    const failed = failedRequestAttributes(request, new TypeError('boom'));
+    expect(failed).toEqual({ ...request, 'error.type': 'TypeError' });
+    expect(request).toEqual({ 'http.request.method': 'GET', 'url.scheme': 'http' });
+    expect(failedRequestAttributes(request, undefined)).toEqual({ ...request, 'error.type': undefined });
   });
 });
