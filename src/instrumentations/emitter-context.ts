@@ -35,27 +35,19 @@ let adding = false;
  */
 function inContextOf(bound: Context, listener: Listener): Listener {
   let inContext: Listener;
-  switch (listener.length) {
-    case 0:
-      inContext = function (this: unknown) {
-        return context.with(bound, listener, this, ...arguments);
-      };
-      break;
-    case 1:
-      inContext = function (this: unknown, _1: unknown) {
-        return context.with(bound, listener, this, ...arguments);
-      };
-      break;
-    case 2:
-      inContext = function (this: unknown, _1: unknown, _2: unknown) {
-        return context.with(bound, listener, this, ...arguments);
-      };
-      break;
-    default:
-      inContext = function (this: unknown) {
-        return context.with(bound, listener, this, ...arguments);
-      };
-      Object.defineProperty(inContext, 'length', { value: listener.length });
+  if (listener.length === 1) {
+    inContext = function (this: unknown, _1: unknown) {
+      return context.with(bound, listener, this, ...arguments);
+    };
+  } else if (listener.length === 2) {
+    inContext = function (this: unknown, _1: unknown, _2: unknown) {
+      return context.with(bound, listener, this, ...arguments);
+    };
+  } else {
+    inContext = function (this: unknown) {
+      return context.with(bound, listener, this, ...arguments);
+    };
+    if (listener.length !== 0) Object.defineProperty(inContext, 'length', { value: listener.length });
   }
   inContext[kListener] = listener;
   return inContext;
