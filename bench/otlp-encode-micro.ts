@@ -13,16 +13,22 @@
  * other load on the machine inflates it less. Prints one JSON line: medians
  * over the rounds in ns per span, and whether both produced the same bytes.
  *
+ * With --expose-gc, also what a full export queue (2,048 spans, the batch
+ * processor's default) keeps per span: the SDK's span objects, as upstream's
+ * queue holds them, against our spans encoded as they end
+ * (src/traces/encoding-at-end.ts); heap plus array buffers after a full GC.
+ * And the CPU per span of encoding at the end plus copying into the batch.
+ *
  * Env: BENCH_BATCHES_PER_ROUND (20), BENCH_WARMUP_ROUNDS (10), BENCH_ROUNDS (25).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { encodeTraceExportRequest } from '../src/traces/otlp-trace-encoding';
+import { encodeSpan, encodeTraceExportRequest } from '../src/traces/otlp-trace-encoding';
 import { positiveInteger } from './env-integer';
 import { median } from './statistics';
 
-type Span = Parameters<typeof encodeTraceExportRequest>[0][number];
+type Span = import('@opentelemetry/sdk-trace-base').ReadableSpan;
 interface Serializer {
   serializeRequest(spans: Span[]): Uint8Array | undefined;
 }
@@ -117,6 +123,36 @@ const b = ours(batch);
 const identical = Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
 let sink = 0;
+
+// Memory first, on a heap the timing rounds have not filled.
+const QUEUE = 2048;
+const collect = (globalThis as { gc?: () => void }).gc;
+/** Bytes kept per queued span (heap and array buffers after a full collection), each made by `queued`. */
+function keptBytesPerSpan(queued: (i: number) => unknown): number {
+  const used = () => {
+    collect!();
+    collect!();
+    const memory = process.memoryUsage();
+    return memory.heapUsed + memory.arrayBuffers;
+  };
+  const before = used();
+  const queue: unknown[] = [];
+  for (let i = 0; i < QUEUE; i++) queue.push(queued(BATCH + i));
+  const after = used();
+  sink += queue.length;
+  return (after - before) / QUEUE;
+}
+const endedSpan = (i: number): Span => {
+  serverSpan(i);
+  return ended.pop()!;
+};
+const queueMemory = collect
+  ? {
+      sdkSpanBytes: Math.round(keptBytesPerSpan(endedSpan)),
+      encodedSpanBytes: Math.round(keptBytesPerSpan((i) => encodeSpan(endedSpan(i)))),
+    }
+  : { queueMemory: 'not measured: run node with --expose-gc' };
+
 function cpuNsPerSpan(encode: (spans: Span[]) => Uint8Array): number {
   const start = process.cpuUsage();
   for (let i = 0; i < BATCHES; i++) sink += encode(batch).length;
@@ -136,6 +172,17 @@ for (let round = 0; round < WARMUP + ROUNDS; round++) {
 }
 const upstreamNs = median(samples.upstream);
 const oursNs = median(samples.ours);
+
+// Encoding each span as it ends, then the batch of the encoded spans.
+const atEndSamples: number[] = [];
+for (let round = 0; round < WARMUP + ROUNDS; round++) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < BATCHES; i++) sink += encodeTraceExportRequest(batch.map(encodeSpan)).length;
+  const used = process.cpuUsage(start);
+  if (round >= WARMUP) atEndSamples.push(((used.user + used.system) * 1000) / (BATCHES * BATCH));
+}
+
+
 console.log(
   JSON.stringify({
     node: process.version,
@@ -147,6 +194,8 @@ console.log(
     upstreamNsPerSpan: Math.round(upstreamNs),
     oursNsPerSpan: Math.round(oursNs),
     speedup: Number((upstreamNs / oursNs).toFixed(2)),
+    oursAtEndNsPerSpan: Math.round(median(atEndSamples)),
+    ...queueMemory,
     sink: sink > 0,
   }),
 );

@@ -7,7 +7,7 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DistributionConfig } from './config/config';
 import { loadConfig } from './config/config-source';
@@ -26,8 +26,11 @@ import { CustomSpanProcessor, type SpanObserver } from './processor/span-process
 import { OpenSpans } from './processor/open-spans';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
+import { encodingAtEnd } from './traces/encoding-at-end';
+import { takesEncodedSpans } from './traces/encoded-span';
 import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
 import { createOtlpExporter } from './otlp-exporters';
+import type { LazyExporter } from './lazy-exporter';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
 import { attributeSetsNotice, installAttributeSets, type AttributeSets } from './metrics/attribute-sets';
@@ -53,12 +56,24 @@ import { deliverAtExit } from './exit-delivery/exit-delivery';
 export { exportTestSpan } from './doctor/export-probe';
 export { instrumentationNames } from './instrumentations/load';
 
-function createSpanExporter(config: DistributionConfig, sdk: SdkLine): { exporter: SpanExporter; sizeLimit?: SizeLimitedSpanExporter } | undefined {
+interface SpanExport {
+  exporter: SpanExporter;
+  sizeLimit?: SizeLimitedSpanExporter;
+  /** Whether the exporter takes spans encoded as they end; undefined until it is made (see encoding-at-end.ts). */
+  takesEncoded: () => boolean | undefined;
+}
+
+function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExport | undefined {
   if (config.traces.exporter === 'none') return undefined;
-  if (config.traces.exporter === 'console') return { exporter: sdk.consoleSpanExporter() };
+  if (config.traces.exporter === 'console') return { exporter: sdk.consoleSpanExporter(), takesEncoded: () => false };
   const target = config.traces.otlp;
-  const sizeLimit = new SizeLimitedSpanExporter(createOtlpExporter<SpanExporter>('traces', target), config.traces.exportMaxBytes, diagnostics);
-  return { exporter: new GuardedSpanExporter(sizeLimit, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics), sizeLimit };
+  const otlp = createOtlpExporter<LazyExporter<ReadableSpan[]>>('traces', target);
+  const sizeLimit = new SizeLimitedSpanExporter(otlp as unknown as SpanExporter, config.traces.exportMaxBytes, diagnostics);
+  return {
+    exporter: new GuardedSpanExporter(sizeLimit, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics),
+    sizeLimit,
+    takesEncoded: () => (otlp.made === undefined ? undefined : takesEncodedSpans(otlp.made)),
+  };
 }
 
 const NO_EXPORT: SpanProcessor = {
@@ -147,9 +162,14 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         exportTimeoutMillis: config.traces.otlp.timeoutMs,
       })
     : NO_EXPORT;
-  // The exit delivery takes what the batch processor still holds (see watchQueue).
-  const watchedExport = exporter instanceof GuardedSpanExporter ? exporter.watchQueue(batchProcessor) : batchProcessor;
-  const exportProcessor = opamp ? gatedSpanProcessor(watchedExport, opamp.gates.traces) : watchedExport;
+  // The exit delivery takes what the batch processor still holds (see watchQueue), whose bytes are bounded.
+  const { batch } = config.traces;
+  const watchedExport =
+    exporter instanceof GuardedSpanExporter
+      ? exporter.watchQueue(batchProcessor, config.traces.exportMaxBytes * Math.ceil(batch.maxQueueSize / batch.maxExportBatchSize))
+      : batchProcessor;
+  const encodedExport = created ? encodingAtEnd(watchedExport, created.takesEncoded, (level, line) => diagnostics.log(level, line)) : watchedExport;
+  const exportProcessor = opamp ? gatedSpanProcessor(encodedExport, opamp.gates.traces) : encodedExport;
   const policy = samplingPolicy(config);
   const openSpans = new OpenSpans();
   const tracerProvider = withSdkEnv(config.sdkEnv, () => sdk.createTracerProvider({

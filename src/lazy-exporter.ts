@@ -15,6 +15,11 @@ export class LazyExporter<T> implements Exporter<T> {
 
   constructor(private readonly create: () => Exporter<T>) {}
 
+  /** The exporter, once made. */
+  get made(): Exporter<T> | undefined {
+    return this.exporter;
+  }
+
   private get real(): Exporter<T> {
     this.exporter ??= this.create();
     return this.exporter;

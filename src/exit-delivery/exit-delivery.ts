@@ -6,10 +6,10 @@
  * counted as lost.
  */
 import { readFileSync } from 'fs';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { OtlpTarget } from '../config/otlp-target';
 import type { Diagnostics } from '../diagnostics';
+import type { ExportedSpan } from '../traces/encoded-span';
 import { deliverSync, type Delivery } from './deliver-sync';
 import { exitRequest, tlsFileVariables, type ExitSignal, type TlsMaterial } from './exit-request';
 import { metricsRequestBytes } from './metrics-bytes';
@@ -19,12 +19,12 @@ const SPANS_PER_REQUEST = 512;
 
 export interface ExitSpans {
   target: OtlpTarget;
-  items: ReadableSpan[];
-  encode(spans: ReadableSpan[]): Uint8Array;
+  items: ExportedSpan[];
+  encode(spans: ExportedSpan[]): Uint8Array;
   /** Requests within CUSTOM_OTEL_EXPORT_MAX_BYTES (a span too large alone is dropped and counted). */
-  requestsFor(spans: ReadableSpan[]): ReadableSpan[][];
+  requestsFor(spans: ExportedSpan[]): ExportedSpan[][];
   /** A request the collector rejected as too large: halves to send again. */
-  splitRejected(spans: ReadableSpan[], reason: string): ReadableSpan[][];
+  splitRejected(spans: ExportedSpan[], reason: string): ExportedSpan[][];
   lost(count: number, reason: string): void;
 }
 
@@ -37,7 +37,7 @@ export function deliverAtExit(contents: ExitContents, timeoutMs: number, diagnos
   const deadline = Date.now() + timeoutMs;
   const { spans, metrics } = contents;
   const spanTls = spans ? tlsMaterial(spans.target, 'traces', env) : {};
-  let parts: ReadableSpan[][] = spans && spans.items.length > 0 ? spans.requestsFor(spans.items).flatMap((chunk) => byCount(chunk, SPANS_PER_REQUEST)) : [];
+  let parts: ExportedSpan[][] = spans && spans.items.length > 0 ? spans.requestsFor(spans.items).flatMap((chunk) => byCount(chunk, SPANS_PER_REQUEST)) : [];
   const metricsBody = metrics ? metricsRequestBytes(metrics.collection) : undefined;
   let metricsRequest = metrics && metricsBody && metricsBody.length > 0 ? exitRequest(metrics.target, 'metrics', metricsBody, tlsMaterial(metrics.target, 'metrics', env)) : undefined;
   const reason = (outcome: Delivery) => (outcome === 'timed out' ? `no answer within CUSTOM_OTEL_SHUTDOWN_TIMEOUT_MS=${timeoutMs}` : 'the collector refused or failed the export');
@@ -49,7 +49,7 @@ export function deliverAtExit(contents: ExitContents, timeoutMs: number, diagnos
     const requests = parts.map((part) => exitRequest(spans!.target, 'traces', spans!.encode(part), spanTls));
     if (metricsRequest) requests.push(metricsRequest);
     const outcomes = left > 0 ? deliverSync(requests, left) : requests.map((): Delivery => 'timed out');
-    const next: ReadableSpan[][] = [];
+    const next: ExportedSpan[][] = [];
     parts.forEach((part, index) => {
       const outcome = outcomes[index]!;
       if (outcome === 'delivered') return;

@@ -9,6 +9,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { LoggerProvider, LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { ExportedSpan } from '../traces/encoded-span';
 
 export interface SdkTracerProvider extends TracerProvider {
   forceFlush(): Promise<void>;
@@ -49,8 +50,11 @@ export interface SdkLine {
    * instrumentation records a duration with two sets at once.
    */
   metricsUtils?: () => unknown;
-  /** The OTLP ExportTraceServiceRequest bytes of `spans`, for the exit delivery (ours where the line allows, else upstream's serializer). */
-  traceRequestBytes(spans: ReadableSpan[]): Uint8Array;
+  /**
+   * The OTLP ExportTraceServiceRequest bytes of `spans`, for the exit delivery (ours where the line allows, else upstream's serializer;
+   * spans encoded as they ended come only on a line with our exporter).
+   */
+  traceRequestBytes(spans: ExportedSpan[]): Uint8Array;
   /** Samplers' decision values (same numbers on every line, read from the SDK to be sure). */
   readonly decision: { notRecord: number; record: number; recordAndSample: number };
 }

@@ -28,9 +28,19 @@ export class BackwardProtobufWriter {
     return this.buffer.length - this.pos;
   }
 
-  /** The written bytes (a view; the buffer is not reused). */
+  /** The written bytes (a view, valid until the writer is cleared). */
   finish(): Uint8Array {
     return this.buffer.subarray(this.pos);
+  }
+
+  /** Copies what is written into `target` at `at`. */
+  copyTo(target: Buffer, at: number): void {
+    this.buffer.copy(target, at, this.pos);
+  }
+
+  /** Forgets what is written, to write anew into the same buffer (its views from finish() are then overwritten). */
+  clear(): void {
+    this.pos = this.buffer.length;
   }
 
   /** Room for `bytes` more in front of what is written; grows by copying what is written to the end of a larger buffer. */
@@ -203,6 +213,13 @@ export class BackwardProtobufWriter {
     }
     const buffer = this.buffer;
     for (let i = 0; i < size; i++) buffer[at + i] = bytes[i]!;
+  }
+
+  /** Bytes source[start, end) copied as they are. */
+  rawRange(source: Buffer, start: number, end: number): void {
+    const size = end - start;
+    this.reserve(size);
+    source.copy(this.buffer, (this.pos -= size), start, end);
   }
 
   /** An id given in lowercase or uppercase hex (trace and span ids), written as its bytes with their length. */

@@ -11,11 +11,13 @@
  * is checked when the exporter is made, and where it is not the one this was
  * written against, upstream's own OTLPTraceExporter (which the image carries)
  * is used instead, said in one line. Should our encoder ever fail on a batch,
- * that batch and every later one go through upstream's serializer.
+ * that batch and every later one go through upstream's serializer. Ours takes
+ * spans encoded as they ended (encoding-at-end.ts); upstream's does not.
  */
 import type { SpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describeError } from '../diagnostics';
 import { encodeTraceExportRequest } from './otlp-trace-encoding';
+import { EncodedSpan, markTakesEncodedSpans, type ExportedSpan } from './encoded-span';
 
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -66,6 +68,22 @@ export function exportDelegateProblem(delegate: Loose): string | undefined {
   return missing.length === 0 ? undefined : `the export delegate has no ${missing.join(', ')}`;
 }
 
+/**
+ * Upstream's serializer, for a batch that may hold spans encoded as they
+ * ended: those are copied by ours and the two requests concatenated (the
+ * request is one repeated field, so its encodings concatenate).
+ */
+export function upstreamSerializing(serializeRequest: (spans: ReadableSpan[]) => Uint8Array | undefined): (spans: readonly ExportedSpan[]) => Uint8Array | undefined {
+  return (spans) => {
+    const plain = spans.filter((span): span is ReadableSpan => !(span instanceof EncodedSpan));
+    if (plain.length === spans.length) return serializeRequest(plain);
+    const encoded = encodeTraceExportRequest(spans.filter((span) => span instanceof EncodedSpan));
+    if (plain.length === 0) return encoded;
+    const theirs = serializeRequest(plain);
+    return theirs === undefined ? undefined : Buffer.concat([encoded, theirs]);
+  };
+}
+
 export function upstreamFallbackLine(problem: string): string {
   return `the OTLP/gRPC trace exporter's internals are not the ones checked (${problem}): spans are exported by upstream's OTLPTraceExporter and serializer instead (same bytes, more CPU per span)`;
 }
@@ -78,7 +96,7 @@ export function createGrpcTraceExporter(
   options: Record<string, unknown>,
   say: (line: string) => void = () => undefined,
   packages: ExportPackages = shippedExportPackages(),
-  encode: (spans: readonly ReadableSpan[]) => Uint8Array = encodeTraceExportRequest,
+  encode: (spans: readonly ExportedSpan[]) => Uint8Array = encodeTraceExportRequest,
 ): SpanExporter {
   const upstream = (problem: string): SpanExporter => {
     say(upstreamFallbackLine(problem));
@@ -87,15 +105,15 @@ export function createGrpcTraceExporter(
   const problem = exportPathProblem(packages);
   if (problem !== undefined) return upstream(problem);
   const { grpcBase, exporterBase, transformer } = packages;
-  let serialize = encode;
+  let serialize: (spans: readonly ExportedSpan[]) => Uint8Array | undefined = encode;
   const serializer = {
-    serializeRequest: (spans: readonly ReadableSpan[]): Uint8Array | undefined => {
+    serializeRequest: (spans: readonly ExportedSpan[]): Uint8Array | undefined => {
       try {
         return serialize(spans);
       } catch (error) {
         if (serialize !== encode) throw error;
         say(`our OTLP trace encoder failed (${describeError(error)}): this and every later batch is encoded by upstream's serializer`);
-        serialize = (batch) => transformer.ProtobufTraceSerializer.serializeRequest(batch);
+        serialize = upstreamSerializing((batch) => transformer.ProtobufTraceSerializer.serializeRequest(batch));
         return serialize(spans);
       }
     },
@@ -118,5 +136,6 @@ export function createGrpcTraceExporter(
   }
   const delegateProblem = exportDelegateProblem(delegate);
   if (delegateProblem !== undefined) return upstream(delegateProblem);
-  return new exporterBase.OTLPExporterBase(delegate) as SpanExporter;
+  const exporter = new exporterBase.OTLPExporterBase(delegate) as SpanExporter;
+  return markTakesEncodedSpans(exporter);
 }

@@ -14,6 +14,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describeError, type Diagnostics } from '../diagnostics';
+import { EncodedSpan, type ExportedSpan, type ExportedSpanExporter } from './encoded-span';
 
 interface ExportResult {
   code: number;
@@ -26,23 +27,25 @@ export const MAX_UNANSWERED_SPANS = 2048;
 
 export class GuardedSpanExporter implements SpanExporter {
   /** Batches handed to the inner exporter and not answered yet. */
-  private readonly unanswered = new Set<ReadableSpan[]>();
-  private captured: ReadableSpan[][] | undefined;
+  private readonly unanswered = new Set<ExportedSpan[]>();
+  private captured: ExportedSpan[][] | undefined;
   private unansweredSpans = 0;
   private readonly whenAnswered: Array<() => void> = [];
   /** Sampled spans given to the batch processor and not yet handed to us (see watchQueue). */
-  private readonly queued = new Set<ReadableSpan>();
+  private readonly queued = new Set<ExportedSpan>();
+  /** The bytes of the encoded spans among them. */
+  private queuedBytes = 0;
 
   constructor(
-    private readonly inner: SpanExporter,
+    private readonly inner: ExportedSpanExporter,
     private readonly destination: string,
     private readonly timeoutMs: number,
     private readonly diagnostics: Diagnostics,
   ) {}
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  export(spans: ExportedSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.captured) {
-      for (const span of spans) this.queued.delete(span);
+      this.handedOver(spans);
       this.captured.push(spans);
       resultCallback({ code: SUCCESS });
       return;
@@ -53,7 +56,7 @@ export class GuardedSpanExporter implements SpanExporter {
       resultCallback({ code: SUCCESS });
       return;
     }
-    for (const span of spans) this.queued.delete(span);
+    this.handedOver(spans);
     let settled = false;
     this.unanswered.add(spans);
     this.unansweredSpans += spans.length;
@@ -92,20 +95,35 @@ export class GuardedSpanExporter implements SpanExporter {
    * the export to a promise an 'exit' listener never sees resolve. The spans
    * watched here are taken then all the same (at most its queue's size).
    */
-  watchQueue(batchProcessor: SpanProcessor): SpanProcessor & { next: SpanProcessor } {
+  watchQueue(batchProcessor: SpanProcessor, maxQueuedBytes: number): SpanProcessor & { next: SpanProcessor } {
     return {
       next: batchProcessor,
       onStart: (span: Span, parentContext: Context) => batchProcessor.onStart(span, parentContext),
       onEnd: (span: ReadableSpan) => {
         if ((span.spanContext().traceFlags & 1) !== 0) {
+          const bytes = encodedBytes(span);
+          if (bytes > 0 && this.queuedBytes + bytes > maxQueuedBytes) {
+            this.diagnostics.once('export.queue-bytes', 'warn', `the export queue already holds ${this.queuedBytes} bytes of spans (at most ${maxQueuedBytes}: CUSTOM_OTEL_EXPORT_MAX_BYTES for each batch the queue holds); newer spans are dropped until a batch is sent (dropped spans are counted)`);
+            this.diagnostics.count('spans not exported', 1);
+            return;
+          }
           this.queued.add(span);
-          if (this.queued.size > MAX_UNANSWERED_SPANS) this.queued.delete(this.queued.values().next().value as ReadableSpan);
+          this.queuedBytes += bytes;
+          if (this.queued.size > MAX_UNANSWERED_SPANS) {
+            const oldest = this.queued.values().next().value as ExportedSpan;
+            this.queued.delete(oldest);
+            this.queuedBytes -= encodedBytes(oldest);
+          }
         }
         batchProcessor.onEnd(span);
       },
       forceFlush: () => batchProcessor.forceFlush(),
       shutdown: () => batchProcessor.shutdown(),
     };
+  }
+
+  private handedOver(spans: ExportedSpan[]): void {
+    for (const span of spans) if (this.queued.delete(span)) this.queuedBytes -= encodedBytes(span);
   }
 
   /** Resolves once every batch sent has its answer (or its failure). */
@@ -119,8 +137,8 @@ export class GuardedSpanExporter implements SpanExporter {
    * answered yet (sent again: at least once beats lost) and those `flush`
    * hands over synchronously. Afterwards nothing goes out asynchronously.
    */
-  takeForExit(flush: () => void): ReadableSpan[] {
-    const captured: ReadableSpan[][] = [];
+  takeForExit(flush: () => void): ExportedSpan[] {
+    const captured: ExportedSpan[][] = [];
     this.captured = captured;
     try {
       flush();
@@ -130,6 +148,7 @@ export class GuardedSpanExporter implements SpanExporter {
     const spans = [...this.unanswered, ...captured, [...this.queued]].flat();
     this.unanswered.clear();
     this.queued.clear();
+    this.queuedBytes = 0;
     this.unansweredSpans = 0;
     for (const resolve of this.whenAnswered.splice(0)) resolve();
     return spans;
@@ -158,3 +177,5 @@ export class GuardedSpanExporter implements SpanExporter {
     }
   }
 }
+
+const encodedBytes = (span: ExportedSpan): number => (span instanceof EncodedSpan ? span.byteLength : 0);

@@ -4,11 +4,13 @@
  * between. Fields and their presence follow upstream's otlp-transformer
  * serializer (2.x and 3.x lines) so that the bytes decode to the same request.
  * The resource and scope of a batch are the same objects span after span:
- * their encoded form is kept per object and copied.
+ * their encoded form is kept per object and copied. A span encoded when it
+ * ended (encoded-span.ts) is copied as it is.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { BackwardProtobufWriter } from './backward-protobuf-writer';
 import { writeAttributes } from './otlp-attribute-encoding';
+import { EncodedSpan, type ExportedSpan } from './encoded-span';
 
 type Attributes = Record<string, unknown>;
 type Resource = ReadableSpan['resource'];
@@ -24,10 +26,17 @@ const BYTES_PER_SPAN_GUESS = 1024;
 
 const encodedResources = new WeakMap<Resource, Uint8Array>();
 const encodedScopes = new WeakMap<object, Uint8Array>();
+const MAX_KEPT_SPAN_WRITER_BYTES = 64 * 1024;
+// Encoded spans are copied one after another into chunks of this size (a
+// larger span gets a chunk of its own): one allocation per chunk, not per span.
+const SPAN_CHUNK_BYTES = 64 * 1024;
+let chunk = Buffer.alloc(0);
+let chunkUsed = 0;
+let spanWriter: BackwardProtobufWriter | undefined;
 
 /** Encodes an ExportTraceServiceRequest of the spans, grouped by resource and then scope (by identity, as upstream does). */
-export function encodeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8Array {
-  const groups = new Map<Resource, Map<Scope, ReadableSpan[]>>();
+export function encodeTraceExportRequest(spans: readonly ExportedSpan[]): Uint8Array {
+  const groups = new Map<Resource, Map<Scope, ExportedSpan[]>>();
   for (const span of spans) {
     let scopes = groups.get(span.resource);
     if (scopes === undefined) groups.set(span.resource, (scopes = new Map()));
@@ -47,7 +56,25 @@ export function encodeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8A
   return writer.finish();
 }
 
-function writeResourceSpansContent(writer: BackwardProtobufWriter, resource: Resource, scopes: Map<Scope, ReadableSpan[]>): void {
+/** The span as the export queue keeps it: its Span message's content, written now. */
+export function encodeSpan(span: ReadableSpan): EncodedSpan {
+  const writer = (spanWriter ??= new BackwardProtobufWriter(BYTES_PER_SPAN_GUESS * 4));
+  writer.clear();
+  writeSpanContent(writer, span);
+  const size = writer.length;
+  if (chunkUsed + size > chunk.length) {
+    chunk = Buffer.allocUnsafeSlow(Math.max(SPAN_CHUNK_BYTES, size));
+    chunkUsed = 0;
+  }
+  const start = chunkUsed;
+  writer.copyTo(chunk, start);
+  chunkUsed += size;
+  // A rare huge span does not keep its buffer's size for every span after it.
+  if (size > MAX_KEPT_SPAN_WRITER_BYTES) spanWriter = undefined;
+  return new EncodedSpan(span.spanContext(), span.resource, span.instrumentationScope, span.name, chunk, start, chunkUsed);
+}
+
+function writeResourceSpansContent(writer: BackwardProtobufWriter, resource: Resource, scopes: Map<Scope, ExportedSpan[]>): void {
   if (resource.schemaUrl) {
     writer.string(resource.schemaUrl);
     writer.tag(3, 2);
@@ -62,14 +89,16 @@ function writeResourceSpansContent(writer: BackwardProtobufWriter, resource: Res
   writer.raw(encodedResourceField(resource));
 }
 
-function writeScopeSpansContent(writer: BackwardProtobufWriter, scope: Scope, spans: readonly ReadableSpan[]): void {
+function writeScopeSpansContent(writer: BackwardProtobufWriter, scope: Scope, spans: readonly ExportedSpan[]): void {
   if (scope.schemaUrl) {
     writer.string(scope.schemaUrl);
     writer.tag(3, 2);
   }
   for (let i = spans.length - 1; i >= 0; i--) {
     const end = writer.length;
-    writeSpanContent(writer, spans[i]!);
+    const span = spans[i]!;
+    if (span instanceof EncodedSpan) writer.rawRange(span.chunk, span.start, span.end);
+    else writeSpanContent(writer, span);
     writer.lengthDelimited(2, end);
   }
   writer.raw(encodedScopeField(scope));

@@ -13,7 +13,7 @@ export const SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT = numberSetting('OTEL_SPAN_ATTRIB
 });
 // Below the 4 MiB a collector's gRPC receiver accepts by default, with room for the envelope.
 export const EXPORT_MAX_BYTES = numberSetting('CUSTOM_OTEL_EXPORT_MAX_BYTES', 3 * 1024 * 1024, { min: 64 * 1024, max: 1024 ** 3 }, {
-  doc: 'largest span export request: a batch is split below it, a span larger on its own is dropped and counted (a collector\'s gRPC receiver takes 4 MiB by default)',
+  doc: 'largest span export request: a batch is split below it, a span larger on its own is dropped and counted (a collector\'s gRPC receiver takes 4 MiB by default); spans encoded as they end may fill the export queue up to this for each batch it holds',
 });
 
 const COUNT = { min: 0, max: 1_000_000 };

@@ -8,6 +8,7 @@
  */
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '../diagnostics';
+import type { ExportedSpan } from './encoded-span';
 import { attributesBytes, chunkBySize } from './span-size';
 
 interface ExportResult {
@@ -37,14 +38,14 @@ export class SizeLimitedSpanExporter implements SpanExporter {
   ) {}
 
   /** The requests `spans` go out in, each within the limit; a span too large on its own is dropped and counted. */
-  requestsFor(spans: ReadableSpan[]): ReadableSpan[][] {
+  requestsFor(spans: ExportedSpan[]): ExportedSpan[][] {
     const { chunks, oversized } = chunkBySize(spans, this.maxBytes, this.overheadBytes(spans));
     for (const { span, bytes } of oversized) this.drop(span, `about ${bytes} bytes, more than CUSTOM_OTEL_EXPORT_MAX_BYTES=${this.maxBytes}`);
     return chunks;
   }
 
   /** The collector rejected `spans` as too large: halves to send again, or none when the one span at fault is dropped. */
-  splitRejected(spans: ReadableSpan[], reason: string): ReadableSpan[][] {
+  splitRejected(spans: ExportedSpan[], reason: string): ExportedSpan[][] {
     if (spans.length === 1) {
       this.drop(spans[0]!, `the collector rejected it as too large: ${reason}`);
       return [];
@@ -53,7 +54,7 @@ export class SizeLimitedSpanExporter implements SpanExporter {
     return [spans.slice(0, half), spans.slice(half)];
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  export(spans: ExportedSpan[], resultCallback: (result: ExportResult) => void): void {
     const { chunks, oversized } = chunkBySize(spans, this.maxBytes, this.overheadBytes(spans));
     for (const { span, bytes } of oversized) this.drop(span, `about ${bytes} bytes, more than CUSTOM_OTEL_EXPORT_MAX_BYTES=${this.maxBytes}`);
     if (chunks.length === 1 && oversized.length === 0) {
@@ -74,8 +75,9 @@ export class SizeLimitedSpanExporter implements SpanExporter {
     return this.inner.forceFlush?.() ?? Promise.resolve();
   }
 
-  private sendSplittingOnRejection(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
+  private sendSplittingOnRejection(spans: ExportedSpan[], done: (result: ExportResult) => void): void {
+    // Encoded spans reach only an exporter that takes them (encoding-at-end.ts).
+    this.inner.export(spans as ReadableSpan[], (result) => {
       if (result.code === SUCCESS || !isTooLargeRejection(result.error)) {
         done(result);
         return;
@@ -93,7 +95,7 @@ export class SizeLimitedSpanExporter implements SpanExporter {
     });
   }
 
-  private overheadBytes(spans: ReadableSpan[]): number {
+  private overheadBytes(spans: ExportedSpan[]): number {
     try {
       return ENVELOPE_BYTES + attributesBytes(spans[0]?.resource.attributes, true);
     } catch {
@@ -101,7 +103,7 @@ export class SizeLimitedSpanExporter implements SpanExporter {
     }
   }
 
-  private drop(span: ReadableSpan, why: string): void {
+  private drop(span: ExportedSpan, why: string): void {
     this.diagnostics.once('export.too-large', 'warn', `span ${JSON.stringify(span.name.slice(0, 80))} is too large to export (${why}); it is dropped, the rest of its batch is sent (dropped spans are counted)`);
     this.diagnostics.count('spans too large to export', 1);
   }

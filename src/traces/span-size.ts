@@ -2,9 +2,11 @@
  * How many bytes a span takes in an OTLP export request, estimated from its
  * strings (the protobuf encoding is the strings plus a few bytes of framing
  * per field). `exact` counts UTF-8 bytes; otherwise UTF-16 units are counted
- * and multiplied by three, an upper bound that needs no encoding pass.
+ * and multiplied by three, an upper bound that needs no encoding pass. A
+ * span encoded as it ended is its bytes and their framing.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { EncodedSpan, type ExportedSpan } from './encoded-span';
 
 // Ids, times, kind, flags, status and the framing of a span's fields.
 const SPAN_FRAMING_BYTES = 96;
@@ -33,7 +35,11 @@ export function attributesBytes(attributes: Attributes | undefined, exact: boole
   return bytes;
 }
 
-export function spanBytes(span: ReadableSpan, exact: boolean): number {
+// A Span's tag and length in its ScopeSpans.
+const SPAN_FIELD_FRAMING_BYTES = 4;
+
+export function spanBytes(span: ExportedSpan, exact: boolean): number {
+  if (span instanceof EncodedSpan) return span.byteLength + SPAN_FIELD_FRAMING_BYTES;
   let bytes = SPAN_FRAMING_BYTES + stringBytes(span.name, exact) + attributesBytes(span.attributes, exact);
   if (span.status.message) bytes += stringBytes(span.status.message, exact);
   for (const event of span.events ?? []) bytes += 24 + stringBytes(event.name, exact) + attributesBytes(event.attributes, exact);
@@ -43,9 +49,9 @@ export function spanBytes(span: ReadableSpan, exact: boolean): number {
 
 export interface Chunks {
   /** Groups of spans, in order, each estimated within the limit. */
-  chunks: ReadableSpan[][];
+  chunks: ExportedSpan[][];
   /** Spans larger than the limit on their own, with their size. */
-  oversized: Array<{ span: ReadableSpan; bytes: number }>;
+  oversized: Array<{ span: ExportedSpan; bytes: number }>;
 }
 
 /**
@@ -54,15 +60,15 @@ export interface Chunks {
  * case, a batch well within the limit by the upper bound, costs one pass
  * over the strings' lengths and no copy.
  */
-export function chunkBySize(spans: ReadableSpan[], maxBytes: number, overheadBytes: number): Chunks {
+export function chunkBySize(spans: ExportedSpan[], maxBytes: number, overheadBytes: number): Chunks {
   const room = maxBytes - overheadBytes;
   let upperBound = 0;
   for (const span of spans) upperBound += spanBytes(span, false);
   if (upperBound <= room) return { chunks: spans.length > 0 ? [spans] : [], oversized: [] };
 
-  const chunks: ReadableSpan[][] = [];
+  const chunks: ExportedSpan[][] = [];
   const oversized: Chunks['oversized'] = [];
-  let current: ReadableSpan[] = [];
+  let current: ExportedSpan[] = [];
   let currentBytes = 0;
   for (const span of spans) {
     const bytes = spanBytes(span, true);

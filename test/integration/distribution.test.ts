@@ -267,6 +267,30 @@ describe('shutdown keeps the app exit behaviour', () => {
     expect(result.afterMs).toBeLessThan(10_000);
   });
 
+  it('queues sampled spans as their bytes once the exporter is made: every span arrives whole, those still queued at SIGTERM too', async () => {
+    receiver.clear();
+    const app = await startApp(
+      join(FIXTURE, 'server.cjs'),
+      operatorEnv(stagedEntry(), receiver.grpcUrl, { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4', OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_LOG_LEVEL: 'debug', OTEL_METRICS_EXPORTER: 'none' }),
+      { cwd: FIXTURE },
+    );
+    // The first full batch makes the exporter; the spans after it are encoded as they end.
+    for (let i = 0; i < 4; i++) expect((await get(app.port, `/hello?n=${i}`)).status).toBe(200);
+    await receiver.waitForSpans((all) => all.filter((span) => span.attributes['url.path'] === '/hello').length === 4, 15_000, 'the first batch of /hello spans');
+    for (let i = 4; i < 14; i++) expect((await get(app.port, `/hello?n=${i}`)).status).toBe(200);
+    // Two spans are left in the queue (batches of 4): the exit delivery takes their bytes.
+    const result = await app.stop('SIGTERM');
+    expect(result.signal).toBe('SIGTERM');
+    expect(app.stderr()).toContain('sampled spans are encoded as they end: the export queue holds their bytes');
+    const hello = receiver.spans.filter((span) => span.kind === 'SERVER' && span.attributes['url.path'] === '/hello');
+    expect(hello.map((span) => span.attributes['url.query']).sort()).toEqual(Array.from({ length: 14 }, (_, i) => `n=${i}`).sort());
+    for (const span of hello) {
+      expect(span.name).toBe('GET /hello');
+      expect(span.attributes['custom.processed']).toBe(true);
+      expect(span.attributes['http.response.status_code']).toBe(200);
+    }
+  });
+
   it('flushes pending spans on SIGTERM when the collector is up', async () => {
     receiver.clear();
     const app = await startApp(join(FIXTURE, 'server.cjs'), operatorEnv(stagedEntry(), receiver.grpcUrl), { cwd: FIXTURE });

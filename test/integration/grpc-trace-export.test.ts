@@ -12,6 +12,7 @@ import { sdkLine } from '../../src/sdk-line';
 import { createGrpcTraceExporter, shippedExportPackages } from '../../src/traces/grpc-trace-exporter';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { SizeLimitedSpanExporter } from '../../src/traces/size-limited-span-exporter';
+import { encodeSpan } from '../../src/traces/otlp-trace-encoding';
 import { decodeTraceRequest, OtlpReceiver } from '../support/otlp-receiver';
 import { serverSpans, spanCorpus } from '../support/span-corpus';
 
@@ -22,6 +23,9 @@ afterEach(async () => {
   await receiver?.close();
   exporter = receiver = undefined;
 });
+
+/** Every other span as the export queue holds it once encoded at its end. */
+const halfEncoded = (spans: ReadableSpan[]): ReadableSpan[] => spans.map((span, i) => (i % 2 === 0 ? (encodeSpan(span) as unknown as ReadableSpan) : span));
 
 function exportOnce(spans: ReadableSpan[]): Promise<{ code: number; error?: Error }> {
   return new Promise((resolve) => exporter!.export(spans, resolve));
@@ -44,6 +48,24 @@ describe('gRPC trace export with our span encoding', () => {
       expect(receiver.spans.map((s) => s.spanId).sort()).toEqual(corpus.map((s) => s.spanContext().spanId).sort());
     });
   }
+
+  it("delivers spans encoded as they ended, among others, as upstream's serializer encodes the spans they were", async () => {
+    receiver = await OtlpReceiver.start();
+    exporter = createOtlpExporter<SpanExporter>('traces', { protocol: 'grpc', url: receiver.grpcUrl, headers: {}, timeoutMs: 10_000, compression: 'none' });
+    const corpus = spanCorpus();
+    expect(await exportOnce(halfEncoded(corpus))).toEqual({ code: 0 });
+    expect(decodeTraceRequest(receiver.raw[0]!)).toEqual(decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(corpus)!));
+  });
+
+  it('keeps the size limit with spans encoded as they ended: rejected requests are split until every span arrives', async () => {
+    receiver = await OtlpReceiver.start({ maxReceiveMessageBytes: 64 * 1024 });
+    exporter = new SizeLimitedSpanExporter(createGrpcTraceExporter({ url: receiver.grpcUrl, timeoutMillis: 10_000 }), 4 * 1024 * 1024, new Diagnostics(() => undefined));
+    const spans = serverSpans(300);
+    expect(await exportOnce(spans.map((span) => encodeSpan(span) as unknown as ReadableSpan))).toEqual({ code: 0 });
+    expect(receiver.requests.traces).toBeGreaterThanOrEqual(4);
+    expect(receiver.spans.map((s) => s.spanId).sort()).toEqual(spans.map((s) => s.spanContext().spanId).sort());
+    expect(receiver.spans[0]!.attributes['url.path']).toMatch(/^\/api\/orders\/\d+$/);
+  });
 
   it('keeps the size limit: a request the receiver rejects as too large is split until every span arrives', async () => {
     receiver = await OtlpReceiver.start({ maxReceiveMessageBytes: 64 * 1024 });
@@ -95,5 +117,24 @@ describe("falling back to upstream's path, spans still reach the receiver", () =
     expect(decodeTraceRequest(receiver.raw[0]!)).toEqual(decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(corpus)!));
     expect(receiver.spans).toHaveLength(corpus.length + 10);
     expect(lines).toEqual(["our OTLP trace encoder failed (Cannot read properties of undefined (reading 'spanContext')): this and every later batch is encoded by upstream's serializer"]);
+  });
+  it("with our encoder failing on a batch holding spans encoded as they ended: upstream's serializer takes the others, nothing is lost", async () => {
+    receiver = await OtlpReceiver.start();
+    const lines: string[] = [];
+    const failing = () => {
+      throw new Error('encoder broken');
+    };
+    exporter = createGrpcTraceExporter({ url: receiver.grpcUrl, timeoutMillis: 10_000 }, (line) => lines.push(line), shippedExportPackages(), failing);
+    const corpus = spanCorpus();
+    expect(await exportOnce(halfEncoded(corpus))).toEqual({ code: 0 });
+    expect(await exportOnce(halfEncoded(serverSpans(10)))).toEqual({ code: 0 });
+    const sent = decodeTraceRequest(receiver.raw[0]!) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ spanId: unknown }> }> }> };
+    const expected = decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(corpus)!) as typeof sent;
+    const spansOf = (request: typeof sent) => request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    const byId = (a: { spanId: unknown }, b: { spanId: unknown }) => String(a.spanId).localeCompare(String(b.spanId));
+    // The encoded half comes first in the request; span by span, the same.
+    expect(spansOf(sent).sort(byId)).toEqual(spansOf(expected).sort(byId));
+    expect(receiver.spans).toHaveLength(corpus.length + 10);
+    expect(lines).toEqual(["our OTLP trace encoder failed (encoder broken): this and every later batch is encoded by upstream's serializer"]);
   });
 });

@@ -64,7 +64,7 @@ describe('the span exporter at exit', () => {
     const guarded = new GuardedSpanExporter(held.exporter, 'collector', 10_000, diagnostics);
     const reached: ReadableSpan[] = [];
     const batch = { onStart: () => undefined, onEnd: (span: ReadableSpan) => void reached.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
-    const watched = guarded.watchQueue(batch);
+    const watched = guarded.watchQueue(batch, 1 << 30);
     const sent = fakeSpan({ name: 'sent' });
     const held1 = fakeSpan({ name: 'still queued' });
     const unsampled = fakeSpan({ name: 'unsampled', spanContext: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203332', traceFlags: 0 } });

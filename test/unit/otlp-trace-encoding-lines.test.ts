@@ -10,7 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { encodeTraceExportRequest } from '../../src/traces/otlp-trace-encoding';
+import { encodeSpan, encodeTraceExportRequest } from '../../src/traces/otlp-trace-encoding';
 import { sdkLine as developmentLine } from '../../src/sdk-line';
 import { fieldPaths, messageDifferences } from '../support/message-differences';
 import { decodeTraceRequest, protoFieldNames } from '../support/otlp-receiver';
@@ -78,6 +78,14 @@ describe.each(['2.x', '3.x'] as const)('against the %s line', (line) => {
     const theirs = serialize(corpus);
     expect(messageDifferences(decodeTraceRequest(theirs), decodeTraceRequest(ours))).toEqual([]);
     expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
+  });
+
+  it('writes the same bytes from spans encoded as they ended, alone and among spans as the SDK made them', () => {
+    const theirs = Buffer.from(serialize(corpus));
+    const encoded = corpus.map((span) => encodeSpan(span) as unknown as ReadableSpan);
+    expect(Buffer.from(encodeTraceExportRequest(encoded)).equals(theirs)).toBe(true);
+    const mixed = corpus.map((span, i) => (i % 3 === 0 ? span : encoded[i]!));
+    expect(Buffer.from(encodeTraceExportRequest(mixed)).equals(theirs)).toBe(true);
   });
 
   it('writes the same on a batch of typical server spans', () => {

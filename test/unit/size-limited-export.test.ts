@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { chunkBySize, spanBytes } from '../../src/traces/span-size';
+import type { ExportedSpan } from '../../src/traces/encoded-span';
 import { isTooLargeRejection, SizeLimitedSpanExporter } from '../../src/traces/size-limited-span-exporter';
 import { Diagnostics } from '../../src/diagnostics';
 
@@ -12,7 +13,7 @@ function spans(...shapes: Array<[string, number]>): ReadableSpan[] {
   return memory.getFinishedSpans();
 }
 
-const names = (chunk: ReadableSpan[]) => chunk.map((s) => s.name);
+const names = (chunk: ExportedSpan[]) => chunk.map((s) => s.name);
 
 /** A receiver that rejects requests above `limit` estimated bytes as a collector does, and records what it accepted. */
 function receiver(limit: number, rejection = new Error('8 RESOURCE_EXHAUSTED: Received message larger than max (6291600 vs. 4194304)')) {

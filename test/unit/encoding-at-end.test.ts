@@ -1,0 +1,112 @@
+/**
+ * Spans encoded as they end: only sampled spans, only for an exporter that
+ * takes them (once it is made), back to spans as the SDK made them when
+ * encoding fails; the queue in front of the exporter bounded in bytes; a
+ * size estimate that is the encoded size.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { encodingAtEnd } from '../../src/traces/encoding-at-end';
+import { EncodedSpan, markTakesEncodedSpans, takesEncodedSpans } from '../../src/traces/encoded-span';
+import { encodeSpan, encodeTraceExportRequest } from '../../src/traces/otlp-trace-encoding';
+import { spanBytes } from '../../src/traces/span-size';
+import { GuardedSpanExporter } from '../../src/traces/guarded-span-exporter';
+import { Diagnostics } from '../../src/diagnostics';
+import { serverSpans } from '../support/span-corpus';
+
+function collecting(): SpanProcessor & { reached: ReadableSpan[] } {
+  const reached: ReadableSpan[] = [];
+  return { reached, onStart: () => undefined, onEnd: (span) => void reached.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+}
+
+const unsampled = (span: ReadableSpan): ReadableSpan => {
+  const context = { ...span.spanContext(), traceFlags: 0 };
+  return Object.assign(Object.create(span), { spanContext: () => context });
+};
+
+describe('encodingAtEnd', () => {
+  it('passes spans on as they are until the exporter is made, then encodes the sampled ones', () => {
+    const next = collecting();
+    let made: boolean | undefined;
+    const stage = encodingAtEnd(next, () => made, () => undefined);
+    const [early, later, notSampled] = serverSpans(3);
+    stage.onEnd(early!);
+    made = true;
+    stage.onEnd(later!);
+    stage.onEnd(unsampled(notSampled!));
+    expect(next.reached[0]).toBe(early);
+    expect(next.reached[1]).toBeInstanceOf(EncodedSpan);
+    expect(next.reached[2]).not.toBeInstanceOf(EncodedSpan);
+    const encoded = next.reached[1] as unknown as EncodedSpan;
+    expect(encoded.spanContext()).toEqual(later!.spanContext());
+    expect([encoded.name, encoded.resource, encoded.instrumentationScope]).toEqual([later!.name, later!.resource, later!.instrumentationScope]);
+    expect(Buffer.from(encodeTraceExportRequest([encoded])).equals(Buffer.from(encodeTraceExportRequest([later!])))).toBe(true);
+  });
+
+  it('never encodes for an exporter that does not take encoded spans', () => {
+    const next = collecting();
+    let asked = 0;
+    const stage = encodingAtEnd(next, () => (asked++, false), () => undefined);
+    for (const span of serverSpans(5)) stage.onEnd(span);
+    expect(next.reached.some((span) => span instanceof EncodedSpan)).toBe(false);
+    expect(asked, 'the answer is kept once the exporter is made').toBe(1);
+  });
+
+  it('when encoding a span fails, says so once and passes that span and every later one on as they are', () => {
+    const next = collecting();
+    const lines: string[] = [];
+    const stage = encodingAtEnd(next, () => true, (level, line) => lines.push(`${level}: ${line}`));
+    const [good, broken, after] = serverSpans(3);
+    const brokenSpan = Object.assign(Object.create(broken!), { attributes: { bad: Symbol('not an attribute value') } });
+    Object.defineProperty(brokenSpan, 'status', { get: () => { throw new Error('status unreadable'); } });
+    stage.onEnd(good!);
+    stage.onEnd(brokenSpan);
+    stage.onEnd(after!);
+    expect(next.reached[0]).toBeInstanceOf(EncodedSpan);
+    expect(next.reached[1]).toBe(brokenSpan);
+    expect(next.reached[2]).toBe(after);
+    expect(lines).toEqual(['debug: sampled spans are encoded as they end: the export queue holds their bytes', 'warn: encoding a span as it ended failed (status unreadable): spans are queued as the SDK made them from now on (more memory until their batch is sent)']);
+  });
+
+  it('marks exporters that take encoded spans and no others', () => {
+    expect(takesEncodedSpans(markTakesEncodedSpans({}))).toBe(true);
+    expect(takesEncodedSpans({})).toBe(false);
+    expect(takesEncodedSpans(undefined)).toBe(false);
+  });
+});
+
+describe("an encoded span's size for the size limit", () => {
+  it('is its bytes with their framing, and no less than a request of it takes beyond the envelope', () => {
+    for (const span of serverSpans(20, { 'http.request.header.cookie': ['x'.repeat(300)] })) {
+      const encoded = encodeSpan(span);
+      const request = encodeTraceExportRequest([encoded]).length - encodeTraceExportRequest([]).length;
+      expect(spanBytes(encoded, false)).toBe(encoded.byteLength + 4);
+      expect(spanBytes(encoded, true)).toBeGreaterThanOrEqual(encoded.byteLength + 3);
+      // The resource and scope of a request come once and are counted as its overhead, not per span.
+      expect(request).toBeGreaterThan(encoded.byteLength);
+    }
+  });
+});
+
+describe('the export queue is bounded in bytes', () => {
+  it('drops and counts a span past the bound, and takes spans again once a batch is handed over', () => {
+    const lines: string[] = [];
+    const diagnostics = new Diagnostics((line) => lines.push(line));
+    const guarded = new GuardedSpanExporter({ export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, 'collector', 10_000, diagnostics);
+    const batch = collecting();
+    const encoded = serverSpans(10).map((span) => encodeSpan(span));
+    const size = encoded[0]!.byteLength;
+    const watched = guarded.watchQueue(batch, size * 3 + 1);
+    for (const span of encoded.slice(0, 4)) watched.onEnd(span as unknown as ReadableSpan);
+    expect(batch.reached, 'three fit, the fourth is dropped').toHaveLength(3);
+    expect(lines.join('\n')).toMatch(/export queue already holds \d+ bytes of spans \(at most \d+: CUSTOM_OTEL_EXPORT_MAX_BYTES for each batch the queue holds\); newer spans are dropped/);
+    diagnostics.flushSummary();
+    expect(lines.at(-1)).toContain('spans not exported: 1');
+    guarded.export(batch.reached.splice(0, 2) as never, () => undefined);
+    for (const span of encoded.slice(4, 6)) watched.onEnd(span as unknown as ReadableSpan);
+    expect(batch.reached, 'two handed over: room for two').toHaveLength(3);
+    // Spans as the SDK made them are bounded by count, as before.
+    for (const span of serverSpans(5)) watched.onEnd(span);
+    expect(batch.reached).toHaveLength(8);
+  });
+});
