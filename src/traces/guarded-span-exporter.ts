@@ -51,6 +51,8 @@ export class GuardedSpanExporter implements SpanExporter {
       return;
     }
     if (this.unansweredSpans + spans.length > MAX_UNANSWERED_SPANS) {
+      // Dropped and counted as lost: not delivered at exit either, and no longer holding the queue's bytes.
+      this.handedOver(spans);
       this.diagnostics.once('export.backlog', 'warn', `the collector at ${this.destination} has not answered ${this.unansweredSpans} spans yet; newer spans are dropped until it does (lost spans are counted)`);
       this.diagnostics.count('spans not exported', spans.length);
       resultCallback({ code: SUCCESS });

@@ -76,14 +76,18 @@ describe('the span exporter at exit', () => {
     expect(guarded.takeForExit(() => undefined).map((s) => s.name)).toEqual(['still queued']);
   });
 
-  it('drops and counts a batch beyond MAX_UNANSWERED_SPANS, warning once', () => {
+  it('drops and counts a batch beyond MAX_UNANSWERED_SPANS, warning once, and does not deliver it at exit', () => {
     const { diagnostics, lines } = capture();
     const held = heldExporter<ReadableSpan[]>();
     const guarded = new GuardedSpanExporter(held.exporter, 'collector', 10_000, diagnostics);
-    guarded.export(Array.from({ length: MAX_UNANSWERED_SPANS }, () => fakeSpan()), () => undefined);
-    guarded.export([fakeSpan()], () => undefined);
-    guarded.export([fakeSpan()], () => undefined);
+    const watched = guarded.watchQueue({ onStart: () => undefined, onEnd: () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined }, 1 << 30);
+    const dropped = [fakeSpan({ name: 'dropped' }), fakeSpan({ name: 'dropped too' })];
+    for (const span of dropped) watched.onEnd(span);
+    guarded.export(Array.from({ length: MAX_UNANSWERED_SPANS }, () => fakeSpan({ name: 'unanswered' })), () => undefined);
+    guarded.export([dropped[0]!], () => undefined);
+    guarded.export([dropped[1]!], () => undefined);
     expect(held.pending).toHaveLength(1);
+    expect(guarded.takeForExit(() => undefined).filter((span) => span.name !== 'unanswered')).toEqual([]);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`has not answered ${MAX_UNANSWERED_SPANS} spans yet`);
     diagnostics.flushSummary();
