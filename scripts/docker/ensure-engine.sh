@@ -107,9 +107,27 @@ EOF
     || fail "apt-get install ${requested[*]} failed (see above)"
 }
 
+# The pid file of the containerd a dockerd manages outlives a machine that
+# restarts without clearing its exec root; a new dockerd then waits on
+# whatever process has that pid now, and gives up. Removed when that process
+# is not a containerd.
+clear_stale_containerd_pidfile() {
+  local file=$1 pid
+  pid=$(cat "$file" 2> /dev/null || true)
+  [ -n "$pid" ] || return 0
+  [ "$(cat "/proc/$pid/comm" 2> /dev/null || true)" = containerd ] && return 0
+  note "removing $file: pid $pid is not a running containerd (left by an engine that did not stop)"
+  rm -f "$file"
+}
+
 start_dockerd() {
   note "starting dockerd --bridge=none --iptables=false ${dockerd_state_flags[*]} (log: $dockerd_log)"
   [ ${#dockerd_state_flags[@]} -eq 0 ] || mkdir -p "$dockerd_root"
+  if [ ${#dockerd_state_flags[@]} -eq 0 ]; then
+    clear_stale_containerd_pidfile /var/run/docker/containerd/containerd.pid
+  else
+    clear_stale_containerd_pidfile "$dockerd_root/x/containerd/containerd.pid"
+  fi
   setsid nohup dockerd --bridge=none --iptables=false "${dockerd_state_flags[@]}" >> "$dockerd_log" 2>&1 < /dev/null &
   local pid=$! waited=0
   until server_version > /dev/null; do
