@@ -13,7 +13,11 @@ import { encodeSpan } from './otlp-trace-encoding';
 const SAMPLED = 1;
 
 /** `exporterTakesEncoded`: undefined while the exporter is not made, then whether it takes encoded spans. */
-export function encodingAtEnd(next: SpanProcessor, exporterTakesEncoded: () => boolean | undefined, say: (level: Level, line: string) => void): SpanProcessor {
+export function encodingAtEnd(
+  next: SpanProcessor,
+  exporterTakesEncoded: () => boolean | undefined,
+  say: (level: Level, line: string) => void,
+): SpanProcessor & { next: SpanProcessor } {
   let encoding: boolean | undefined;
   const decide = (): boolean | undefined => {
     encoding = exporterTakesEncoded();
@@ -21,6 +25,7 @@ export function encodingAtEnd(next: SpanProcessor, exporterTakesEncoded: () => b
     return encoding;
   };
   return {
+    next,
     onStart: (span: Span, parentContext: Context) => next.onStart(span, parentContext),
     onEnd: (span: ReadableSpan) => {
       if (encoding === undefined) decide();
