@@ -7,7 +7,7 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DistributionConfig } from './config/config';
 import { loadConfig } from './config/config-source';
@@ -27,7 +27,7 @@ import { OpenSpans } from './processor/open-spans';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
 import { encodingAtEnd } from './traces/encoding-at-end';
-import { takesEncodedSpans } from './traces/encoded-span';
+import { takesEncodedSpans, type ExportedSpan } from './traces/encoded-span';
 import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
 import { createOtlpExporter } from './otlp-exporters';
 import type { LazyExporter } from './lazy-exporter';
@@ -67,8 +67,9 @@ function createSpanExporter(config: DistributionConfig, sdk: SdkLine): SpanExpor
   if (config.traces.exporter === 'none') return undefined;
   if (config.traces.exporter === 'console') return { exporter: sdk.consoleSpanExporter(), takesEncoded: () => false };
   const target = config.traces.otlp;
-  const otlp = createOtlpExporter<LazyExporter<ReadableSpan[]>>('traces', target);
-  const sizeLimit = new SizeLimitedSpanExporter(otlp as unknown as SpanExporter, config.traces.exportMaxBytes, diagnostics);
+  // Encoded spans reach it only once it is made and takes them (encoding-at-end.ts).
+  const otlp = createOtlpExporter<LazyExporter<ExportedSpan[]>>('traces', target);
+  const sizeLimit = new SizeLimitedSpanExporter(otlp, config.traces.exportMaxBytes, diagnostics);
   return {
     exporter: new GuardedSpanExporter(sizeLimit, `${target.url} (${target.protocol})`, target.timeoutMs, diagnostics),
     sizeLimit,

@@ -6,9 +6,9 @@
  * oversized span never takes the rest of its batch with it.
  * Wraps any exporter with the export(spans, callback) contract.
  */
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '../diagnostics';
-import type { ExportedSpan } from './encoded-span';
+import type { ExportedSpan, ExportedSpanExporter } from './encoded-span';
 import { attributesBytes, chunkBySize } from './span-size';
 
 interface ExportResult {
@@ -32,7 +32,7 @@ export function isTooLargeRejection(error: unknown): boolean {
 
 export class SizeLimitedSpanExporter implements SpanExporter {
   constructor(
-    private readonly inner: SpanExporter,
+    private readonly inner: ExportedSpanExporter,
     private readonly maxBytes: number,
     private readonly diagnostics: Diagnostics,
   ) {}
@@ -76,8 +76,7 @@ export class SizeLimitedSpanExporter implements SpanExporter {
   }
 
   private sendSplittingOnRejection(spans: ExportedSpan[], done: (result: ExportResult) => void): void {
-    // Encoded spans reach only an exporter that takes them (encoding-at-end.ts).
-    this.inner.export(spans as ReadableSpan[], (result) => {
+    this.inner.export(spans, (result) => {
       if (result.code === SUCCESS || !isTooLargeRejection(result.error)) {
         done(result);
         return;
