@@ -104,6 +104,28 @@ describe.each([
     expect(calls).toEqual(['y', 'request']);
   });
 
+  it('runs a listener emitted in the bound context itself as any other: its this, arguments, result and throw, the context around it unchanged', () => {
+    const emitter = new Emitter();
+    const request = named('request');
+    bind(emitter, request);
+    const calls: unknown[] = [];
+    emitter.on('x', function (this: unknown, a: unknown, b: unknown) {
+      calls.push([this === emitter, a, b, seen()]);
+      context.with(named('inner'), () => calls.push(seen()));
+    });
+    emitter.on('y', () => {
+      throw new Error('from the listener');
+    });
+    context.with(request, () => {
+      emitter.emit('x', 1, 2);
+      calls.push(seen());
+      expect(() => emitter.emit('y')).toThrow('from the listener');
+      calls.push(seen());
+    });
+    expect(calls).toEqual([[true, 1, 2, 'request'], 'inner', 'request', 'request']);
+    expect(context.active()).toBe(ROOT_CONTEXT);
+  });
+
   it('keeps the first binding when bound twice', () => {
     const emitter = new Emitter();
     bind(emitter, named('first'));
