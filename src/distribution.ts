@@ -40,6 +40,7 @@ import type { RegisterHooks } from './instrumentations/lazy-activation';
 import { shortenUnsampledRequests, shortPathNotice } from './instrumentations/unsampled-requests';
 import { channelsNotice, httpUtilsIn, serveFromChannels, type ChannelsOutcome } from './instrumentations/http-server-channels';
 import { clientChannelsNotice, httpClientSpans } from './instrumentations/http-client-channels';
+import { requestContextProblem } from './instrumentations/request-context';
 import { recordDurationsWithKeptSets } from './instrumentations/http-duration-records';
 import { selectInstrumentations } from './instrumentations/selection';
 import { hookedModuleNames, inThreadModuleHooks, registerEsmLoader } from './esm-loader';
@@ -228,6 +229,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
         config.instrumentations.httpInstrumentation === 'upstream' ? { installed: false, reason: 'setting' } : serveFromChannels(instrumentation, policy, contextManager.storage(), httpUtilsIn(exports));
       const serverNotice = channelsNotice(server);
       diagnostics.log(serverNotice.level, serverNotice.line);
+      const contextProblem = requestContextProblem();
+      if (contextProblem) diagnostics.log('warn', `HTTP server requests get their context as the API makes it (${contextProblem}): same values, more CPU per request`);
       if (server.installed) return;
       const notice = shortPathNotice(shortenUnsampledRequests(instrumentation, policy, opamp !== undefined));
       if (notice) diagnostics.log(notice.level, notice.line);

@@ -35,11 +35,12 @@ import { dirname, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span } from '@opentelemetry/api';
-import { hrTime, RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import { hrTime, RPCType, type RPCMetadata } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';
 import { methodShapeProblem, type MethodTable } from './method-shape';
 import { plainRequestAttributes } from './plain-request-attributes';
+import { serverRequestContext } from './request-context';
 import { certainlyUnsampled, closedRequestAttributes, failedRequestAttributes, normalizedMethod } from './unsampled-requests';
 import { UnsampledSpan } from './unsampled-span';
 
@@ -352,7 +353,7 @@ export function serveFromChannels(
         }
       }
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
-      requestContext = setRPCMetadata(trace.setSpan(parentContext, span), rpc);
+      requestContext = serverRequestContext(parentContext, span, rpc);
       const state: RequestState = { http, request, span, context: requestContext, rpc, metricAttributes, startTime: upstreamSpan ? hrTime() : undefined, startMs, upstreamSpan, done: false };
       (response as StatefulResponse)[kRequestState] = state;
       // Before the context is bound: these need no context of their own.

@@ -21,9 +21,10 @@
 import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
-import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import { RPCType, type RPCMetadata } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';
+import { serverRequestContext } from './request-context';
 import { UnsampledSpan } from './unsampled-span';
 
 /**
@@ -191,7 +192,7 @@ export function shortenUnsampledRequests(
       }
       const span = new UnsampledSpan(parent);
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
-      const requestContext = setRPCMetadata(trace.setSpan(parentContext, span), rpc);
+      const requestContext = serverRequestContext(parentContext, span, rpc);
       const requestAttributes: Record<string, unknown> = { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component };
       if (request.httpVersion) requestAttributes['network.protocol.version'] = request.httpVersion;
       const startMs = performance.now();
