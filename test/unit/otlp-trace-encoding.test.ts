@@ -25,6 +25,16 @@ describe('our OTLP trace encoding against upstream otlp-transformer, decoded wit
     expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
   });
 
+  it('writes ids given in uppercase hex as the same bytes as in lowercase', () => {
+    const lower = corpus[0]!;
+    const upperContext = { ...lower.spanContext(), traceId: lower.spanContext().traceId.toUpperCase(), spanId: lower.spanContext().spanId.toUpperCase() };
+    const parent = lower.parentSpanContext ?? { traceId: upperContext.traceId, spanId: 'B7AD6B7169203331', traceFlags: 1 };
+    const upper = Object.assign(Object.create(lower), { spanContext: () => upperContext, parentSpanContext: { ...parent, spanId: parent.spanId.toUpperCase() } }) as ReadableSpan;
+    const lowered = Object.assign(Object.create(lower), { parentSpanContext: { ...parent, spanId: parent.spanId.toLowerCase() } }) as ReadableSpan;
+    expect(/[A-F]/.test(upperContext.traceId + upperContext.spanId)).toBe(true);
+    expect(Buffer.from(encodeTraceExportRequest([upper])).equals(Buffer.from(encodeTraceExportRequest([lowered])))).toBe(true);
+  });
+
   it('carries what the corpus holds (so the comparison above compares something)', () => {
     const decoded = decodeTraceRequest(encodeTraceExportRequest(corpus)) as unknown as Decoded;
     expect(decoded.resourceSpans).toHaveLength(2);
