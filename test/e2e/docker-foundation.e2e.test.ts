@@ -8,16 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supportedMajors } from './support/repo';
-import {
-  docker,
-  dockerRun,
-  ensureBaseImages,
-  freePort,
-  requireDockerEngine,
-  runCommand,
-  startFlakyRegistry,
-  startRegistry,
-} from './support/docker';
+import { docker, dockerRun, ensureBaseImages, requireDockerEngine, runCommand, startFlakyRegistry, startRegistry } from './support/docker';
+import { freePort } from '../support/free-port';
 
 const scratch = mkdtempSync(join(tmpdir(), 'custom-otel-docker-foundation-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

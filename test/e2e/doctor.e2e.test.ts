@@ -13,7 +13,8 @@ import { NODEJS_MOUNT_PATH, NODEJS_VOLUME_NAME } from '../../tools/k8s/operator/
 import { startAppContainer, type AppContainer } from './support/app-container';
 import { describeRun } from './support/build-script';
 import { containerRunArgs } from './support/container-run-args';
-import { dockerRun, freePort, runCommand } from './support/docker';
+import { dockerRun, runCommand } from './support/docker';
+import { freePort } from '../support/free-port';
 import { inspectImage } from './support/image-inspection';
 import { emulatePod } from './support/operator-pod';
 import { REPO_ROOT } from './support/repo';

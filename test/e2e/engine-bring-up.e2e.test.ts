@@ -11,7 +11,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, parseSummaryTable, runBuildScript, type BuildRun } from './support/build-script';
-import { freePort, runCommand } from './support/docker';
+import { runCommand } from './support/docker';
+import { freePort } from '../support/free-port';
 import { GENERATED_INSTRUMENTATIONS } from './support/global-setup';
 import { privateEngine, type PrivateEngine } from './support/private-engine';
 import { defaultImageReference, defaultUniversalReference } from './support/repo';

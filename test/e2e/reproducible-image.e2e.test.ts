@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { describeRun, type BuildRun } from './support/build-script';
-import { freePort, runCommand, startRegistry, type Registry } from './support/docker';
+import { runCommand, startRegistry, type Registry } from './support/docker';
+import { freePort } from '../support/free-port';
 import { inspectImage } from './support/image-inspection';
 import { packageVersion, REPO_ROOT } from './support/repo';
 

@@ -4,11 +4,11 @@
  * down, and against a hostile server. Heartbeat 1 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockOpAMPServer } from '@elastic/mockopampserver';
+import { freePort } from '../support/free-port';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp, type AppProcess } from '../support/app-process';
 import { stagedEntry } from '../support/staged-tree';
@@ -34,14 +34,6 @@ function appEnv(endpoint: string): Record<string, string> {
     CUSTOM_OTEL_OPAMP_ENDPOINT: endpoint,
     CUSTOM_OTEL_OPAMP_HEARTBEAT_SECONDS: '1',
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('OpAMP against the mock server', () => {

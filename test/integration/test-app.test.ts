@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { runCommand as run } from '../../scripts/child-process';
+import { freePort } from '../support/free-port';
 import { ensureMariaDb, ensureTestAppDependencies, MARIADB_PORT, TEST_APP_DIR } from '../support/test-app-prerequisites';
 
 const testAppDir = TEST_APP_DIR;
@@ -20,17 +20,6 @@ const dbEnv = {
 };
 
 // ---- process helpers ----
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface RunningApp {
   child: ChildProcess;

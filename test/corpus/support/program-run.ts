@@ -5,10 +5,11 @@
  * the exit and the output.
  */
 import { spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { freePort } from '../../support/free-port';
 import { PROGRAMS_DIR, type CorpusProgram, type CorpusRequest } from '../programs';
 
 export interface Answer {
@@ -96,17 +97,6 @@ function endGroup(pid: number): void {
   } catch {
     // ESRCH: nothing left.
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, exited: () => boolean, timeoutMs: number): Promise<void> {

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../../../scripts/repository';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../support/free-port';
 
 const SCRIPTS = join(REPO_ROOT, 'scripts', 'docker');
 
@@ -72,19 +73,6 @@ export async function startRegistry(port = 5000): Promise<Registry> {
 export async function stopRegistry(port = 5000): Promise<void> {
   const result = await runCommand('bash', [join(SCRIPTS, 'registry.sh'), 'stop', String(port)], { timeoutMs: 30_000 });
   if (result.exitCode !== 0) throw new Error(describeFailure(`scripts/docker/registry.sh stop ${port}`, result));
-}
-
-/** A port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolvePromise(port) : reject(new Error('could not get a free port'))));
-    });
-  });
 }
 
 /** Whether the proxy drops a plain-HTTP connection: only the first failFirstN (counted from 0) are dropped. */
