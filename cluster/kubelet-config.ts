@@ -10,6 +10,14 @@ import { CLUSTER_DNS_IP, CLUSTER_DOMAIN } from './network';
 import type { NodeLayout } from './node-layout';
 import { BRIDGE_IP, NODE_NAME, NODE_PORTS } from './node-network';
 
+/**
+ * Below these the kubelet evicts pods and taints the node (a shared 2-core VM
+ * with a busy disk: as low as the kubelet allows, so nothing is evicted for
+ * lack of room that a test run would not fill). The node's filesystem is also
+ * its image filesystem (containerd's root is under the node's directory).
+ */
+export const EVICTION_HARD = { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' } as const;
+
 /** standalone: static pods only, no API server (used to prove the runtime before the control plane). */
 export type KubeletMode = { kind: 'standalone' } | { kind: 'cluster'; caFile: string; servingCert: string; servingKey: string };
 
@@ -34,8 +42,7 @@ export function kubeletConfiguration(layout: NodeLayout, mode: KubeletMode): str
     clusterDomain: CLUSTER_DOMAIN,
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,
-    // A shared 2-core VM with a busy disk: evict nothing for lack of room.
-    evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
+    evictionHard: EVICTION_HARD,
     serializeImagePulls: false,
     protectKernelDefaults: false,
     // No CAP_SYS_RESOURCE here: the kubelet cannot lower its own oom_score_adj (default -999).

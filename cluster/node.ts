@@ -22,6 +22,7 @@ import { ensureCorednsImage, ensureSandboxImage, loadImagesIntoNode } from './no
 import { removeNodeChains } from './node-chains';
 import { applyIsolation, removeIsolation } from './node-isolation';
 import { componentKubeconfig } from './node-kubeconfig';
+import { diskPressureProblem, filesystemRoom } from './node-disk';
 import { nodeLayout, type NodeLayout } from './node-layout';
 import { BRIDGE, BRIDGE_IP, BRIDGE_PREFIX, NODE_NAME, NODE_PORTS } from './node-network';
 import { killProcesses, logTail, processesRunning, runningPid, startProcess, stopProcess } from './node-processes';
@@ -158,9 +159,13 @@ export async function startRuntime(ctx: RuntimeContext): Promise<NodeRuntime> {
   checkHostPrerequisites();
   const binaries = await buildBinaries(ctx.log);
   const layout = nodeLayout(ctx.stateDir);
+  // A node whose containerd root exists has its images on the disk already.
+  const firstStart = !existsSync(layout.containerdRoot);
   for (const dir of [layout.root, layout.cniConfDir, layout.cniDataDir, layout.staticPodDir, layout.podLogDir, layout.logDir, layout.runDir]) {
     mkdirSync(dir, { recursive: true });
   }
+  const diskProblem = diskPressureProblem(filesystemRoom(layout.root), firstStart ? undefined : { bytes: 0, inodes: 0 });
+  if (diskProblem) throw new Error(diskProblem);
   writeFileSync(binariesFile(layout), `${JSON.stringify(binaries, null, 2)}\n`);
   writeFileSync(join(layout.cniConfDir, CNI_CONFLIST_NAME), cniConflist(layout.cniDataDir));
   writeFileSync(layout.resolvConf, podResolvConf());

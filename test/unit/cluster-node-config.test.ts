@@ -13,6 +13,7 @@ import { kubeletConfiguration } from '../../cluster/kubelet-config';
 import { requiredVersion } from '../../cluster/build';
 import { splitRule } from '../../cluster/node-chains';
 import { NODE_COMPONENTS, NODE_VERSIONS } from '../../cluster/node-components';
+import { CLUSTER_DISK_NEED, diskPressureProblem, filesystemRoom } from '../../cluster/node-disk';
 import { nodeLayout } from '../../cluster/node-layout';
 import { BRIDGE, BRIDGE_IP, POD_ROUTES, POD_SUBNET } from '../../cluster/node-network';
 
@@ -69,5 +70,41 @@ describe("the node's configuration", () => {
     expect(splitRule('OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES')).toEqual([
       'OUTPUT', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES',
     ]);
+  });
+});
+
+describe("the node's disk room", () => {
+  const GIB = 1024 ** 3;
+  const room = { path: '/state/node', totalBytes: 200 * GIB, availableBytes: 100 * GIB, totalInodes: 10_000_000, freeInodes: 5_000_000 };
+  // evictionHard nodefs.available 1% of 200 GiB
+  const evictBelow = 2 * GIB;
+
+  it('has room when free space stays above the eviction threshold with the cluster on it', () => {
+    expect(diskPressureProblem(room)).toBeUndefined();
+    expect(diskPressureProblem({ ...room, availableBytes: evictBelow + CLUSTER_DISK_NEED.bytes })).toBeUndefined();
+  });
+
+  it('refuses, naming the filesystem, what is free and what to free, when the cluster would take the node under the threshold', () => {
+    const problem = diskPressureProblem({ ...room, availableBytes: evictBelow + CLUSTER_DISK_NEED.bytes - GIB });
+    expect(problem).toMatch(/^cluster: the node cannot start, its filesystem \(\/state\/node\) has 6\.0 GiB free of 200\.0 GiB/);
+    expect(problem).toContain('below 2.0 GiB (evictionHard nodefs.available 1%)');
+    expect(problem).toContain('Free at least 1.0 GiB');
+  });
+
+  it('a node already holding its images needs only to stay above the threshold', () => {
+    expect(diskPressureProblem({ ...room, availableBytes: evictBelow + GIB }, { bytes: 0, inodes: 0 })).toBeUndefined();
+    expect(diskPressureProblem({ ...room, availableBytes: evictBelow - GIB }, { bytes: 0, inodes: 0 })).toContain('1.0 GiB free');
+  });
+
+  it('refuses when inodes would run out, and takes a filesystem that counts none as having room', () => {
+    expect(diskPressureProblem({ ...room, freeInodes: 100_000 + CLUSTER_DISK_NEED.inodes - 1 })).toMatch(/has 499999 of 10000000 inodes free; the kubelet taints the node below 100000/);
+    expect(diskPressureProblem({ ...room, totalInodes: 0, freeInodes: 0 })).toBeUndefined();
+  });
+
+  it("reads this machine's filesystem", () => {
+    const here = filesystemRoom(process.cwd());
+    expect(here.totalBytes).toBeGreaterThan(0);
+    expect(here.availableBytes).toBeLessThanOrEqual(here.totalBytes);
+    expect(here.path).toBe(process.cwd());
   });
 });
