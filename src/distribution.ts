@@ -4,7 +4,7 @@
  * logs, instrumentations, ESM hook, shutdown). Loaded by the entry point only
  * after it decided to start; every failure here is contained and reported.
  */
-import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { context, diag, metrics, propagation, trace } from './otel-api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';

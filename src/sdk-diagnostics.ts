@@ -5,7 +5,8 @@
  * exporter guard already reported is not reported again. Nothing here may
  * throw: it runs inside the SDK's error paths.
  */
-import { DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
+import { DiagLogLevel } from './otel-api';
 import type { LogLevel } from './config/config';
 import { describeError, type Diagnostics } from './diagnostics';
 import { isUnfoundDetectorValue } from './unfound-detector-values';

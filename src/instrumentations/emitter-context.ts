@@ -8,7 +8,8 @@
  * on emitters that carry a bound context, so binding one is a single
  * property write; on any other emitter they call through unchanged.
  */
-import { context, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { context } from '../otel-api';
 
 const kBoundContext = Symbol('custom-otel.bound-context');
 /** On a wrapper: the listener it runs (how removeListener finds the wrapper of the function the caller holds). */

@@ -11,7 +11,7 @@
  *
  * Works for Express 4 and 5 (whose router is the `router` package, 2.x).
  */
-import { context } from '@opentelemetry/api';
+import { context } from '../otel-api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 

@@ -38,7 +38,8 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Span, type TextMapSetter } from '@opentelemetry/api';
+import type { Context, Span, TextMapSetter } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, TraceFlags } from '../otel-api';
 import { hrTime, isTracingSuppressed } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { certainlyUnsampled } from './unsampled-requests';

@@ -14,7 +14,8 @@
  * name is read. Should a setter not work that way, every request context is
  * made as the API makes it, and `requestContextProblem` says why.
  */
-import { INVALID_SPAN_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, trace } from '../otel-api';
 import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 
 /** The key a setter writes: it must call `setValue` exactly once on the context it is given. */

@@ -20,7 +20,7 @@
  */
 import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags } from '../otel-api';
 import { RPCType, type RPCMetadata } from '@opentelemetry/core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';

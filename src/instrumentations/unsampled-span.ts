@@ -4,7 +4,8 @@
  * when something asks for its context (an outbound call propagating it, a
  * log line correlating with it). Most unsampled requests never do.
  */
-import { TraceFlags, type Span, type SpanContext, type TraceState } from '@opentelemetry/api';
+import type { Span, SpanContext, TraceState } from '@opentelemetry/api';
+import { TraceFlags } from '../otel-api';
 
 const idBytes = Buffer.alloc(16);
 /** Random lowercase hex id of `bytes` bytes, never all zeros (an all-zero id is invalid). */

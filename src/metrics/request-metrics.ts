@@ -6,7 +6,8 @@
  * on every call), a map update costs nanoseconds. The duration distribution
  * is the HTTP instrumentation's own http.server(.request).duration histogram.
  */
-import { SpanKind, type Attributes, type Meter } from '@opentelemetry/api';
+import type { Attributes, Meter } from '@opentelemetry/api';
+import { SpanKind } from '../otel-api';
 import type { SpanObserver } from '../processor/span-processor';
 
 /** Routes are templates, so keys stay few; past this, new keys are counted together. */

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import { context } from '@opentelemetry/api';
+import { context } from '../otel-api';
 import { suppressTracing } from '@opentelemetry/core';
 import { CAPABILITIES, decodeServerToAgent, encodeAgentToServer, REMOTE_CONFIG_STATUS, type AgentToServer, type ConfigFile, type RemoteConfigStatusCode } from './messages';
 

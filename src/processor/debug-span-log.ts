@@ -1,5 +1,5 @@
 /** CUSTOM_OTEL_DEBUG_SPANS: one JSON line per processed span, enums written as names. */
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '../otel-api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanObserver } from './span-processor';
 

@@ -4,7 +4,8 @@
  * the app: a span whose processing fails is dropped, because an unredacted
  * span must not leave the process.
  */
-import { context as apiContext, propagation, SpanStatusCode, SpanKind, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { context as apiContext, propagation, SpanStatusCode, SpanKind } from '../otel-api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { DistributionConfig } from '../config/config';
 import { matchesDropRule } from './drop-rules';

@@ -3,7 +3,8 @@
  * (./sampling-decision.ts), applies the rate cap, and turns the outcome's
  * `ot` action into the span's tracestate (none when the parent's stays).
  */
-import { SpanKind, trace, TraceFlags, createTraceState, isSpanContextValid, type Attributes, type Context, type Link, type TraceState } from '@opentelemetry/api';
+import type { Attributes, Context, Link, TraceState } from '@opentelemetry/api';
+import { SpanKind, trace, TraceFlags, createTraceState, isSpanContextValid } from '../otel-api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import type { DistributionConfig } from '../config/config';
 import { decideSampling, decideUnderCap, requestMethod, requestPath, type SamplingOutcome, type SamplingPolicy } from './sampling-decision';

@@ -10,7 +10,8 @@
  * id the SDK's random id generator made, and to children of a parent that
  * carries it (the trace id is the same).
  */
-import { trace, isSpanContextValid, type Context, type SpanContext } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
+import { trace, isSpanContextValid } from '../otel-api';
 
 export const RANDOM_TRACE_FLAG = 0x02;
 

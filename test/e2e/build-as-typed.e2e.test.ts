@@ -234,15 +234,19 @@ describe('the SBOM', () => {
       expect(readFileSync(join(work, 'sbom.json'), 'utf8')).toBe(readFileSync(join(built.stageDir, 'node20.cdx.json'), 'utf8'));
       // esbuild's own account of which input files put bytes into which output.
       const bundled = new Set<string>();
+      const esBuilds = new Set<string>();
       for (const file of readdirSync(join(work, 'meta'))) {
         const metafile = JSON.parse(readFileSync(join(work, 'meta', file), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
         for (const output of Object.values(metafile.outputs)) {
           for (const [input, info] of Object.entries(output.inputs)) {
             const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/@][^/]*)\//.exec(input);
             if (info.bytesInOutput > 0 && match && !input.includes(':') && !input.includes('.custom-otel-entries')) bundled.add(match[1]!);
+            if (/\/build\/(esm|esnext)\//.test(input)) esBuilds.add(input.replace(/^.*node_modules\//, ''));
           }
         }
       }
+      // The files Node's require loads (the packages' CommonJS builds), not the ES builds the `module` condition would pick.
+      expect([...esBuilds], 'ES builds in the tree').toEqual([]);
       const packages = new Set([...bundled].map((dir) => {
         const manifest = JSON.parse(readFileSync(join(dir.startsWith('/') ? dir : join(process.cwd(), dir), 'package.json'), 'utf8')) as { name: string; version: string };
         return `${manifest.name}@${manifest.version}`;

@@ -103,6 +103,10 @@ const common = {
   minify: !process.env.CUSTOM_OTEL_BUNDLE_READABLE,
   target: `node${entry.oldestNode}`,
   mainFields: ['main', 'module'],
+  // Without esbuild's default `module` condition a package resolves to the files
+  // Node's require would load. With it, @opentelemetry/api 1.9 came as its ES
+  // build, and each of the SDK's reads of api_1.trace went through a getter.
+  conditions: [],
   define: { __CUSTOM_OTEL_BUILD__: JSON.stringify(buildInfo) },
   metafile: true,
 };
