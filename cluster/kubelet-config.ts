@@ -11,10 +11,10 @@ import type { NodeLayout } from './node-layout';
 import { BRIDGE_IP, NODE_NAME, NODE_PORTS } from './node-network';
 
 /**
- * Below these the kubelet evicts pods and taints the node (a shared 2-core VM
- * with a busy disk: as low as the kubelet allows, so nothing is evicted for
- * lack of room that a test run would not fill). The node's filesystem is also
- * its image filesystem (containerd's root is under the node's directory).
+ * Below these the kubelet evicts pods and taints the node. Low, for a shared
+ * 2-core VM with a busy disk; cluster/node-disk.ts refuses to start a node
+ * that a test run would take below them. The node's filesystem is also its
+ * image filesystem (containerd's root is under the node's directory).
  */
 export const EVICTION_HARD = { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' } as const;
 
