@@ -115,11 +115,32 @@ function encodedResourceField(resource: Resource): Uint8Array {
   const writer = new BackwardProtobufWriter(1024);
   writer.uint32(0); // dropped_attributes_count (field 2), not tracked: always 0
   writer.tag(2, 0);
-  if (resource.attributes) writeAttributes(writer, resource.attributes, 1);
+  const pending = (resource as { asyncAttributesPending?: boolean }).asyncAttributesPending === true;
+  const attributes = pending ? settledAttributes(resource) : resource.attributes;
+  if (attributes) writeAttributes(writer, attributes, 1);
   writer.lengthDelimited(1, 0);
   const encoded = Uint8Array.from(writer.finish());
-  if (!(resource as { asyncAttributesPending?: boolean }).asyncAttributesPending) encodedResources.set(resource, encoded);
+  if (!pending) encodedResources.set(resource, encoded);
   return encoded;
+}
+
+/**
+ * The attributes a resource whose detectors still run has settled so far. Only
+ * the exit delivery encodes such a resource (a process ending before a
+ * detector's file read); the SDK's `attributes` getter would log an error for
+ * it. Read from the raw list (2.x and 3.x lines) as that getter does: the first
+ * value of a key wins, a value still pending is left out.
+ */
+function settledAttributes(resource: Resource): Resource['attributes'] | undefined {
+  const raw = (resource as { getRawAttributes?: () => ReadonlyArray<readonly [string, unknown]> }).getRawAttributes?.();
+  if (!raw) return resource.attributes;
+  const settled: Record<string, unknown> = {};
+  for (const [key, value] of raw) {
+    if (Object.hasOwn(settled, key) || value === undefined || value === null) continue;
+    if (typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') continue;
+    settled[key] = value;
+  }
+  return settled as Resource['attributes'];
 }
 
 /** ScopeSpans.scope (field 1), encoded once per scope object (a tracer's scope is one object for its life). */

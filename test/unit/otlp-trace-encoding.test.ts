@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { encodeTraceExportRequest } from '../../src/traces/otlp-trace-encoding';
@@ -107,5 +109,29 @@ describe('our OTLP trace encoding against upstream otlp-transformer, decoded wit
     const span = decoded.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     expect([span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount]).toEqual([0, 0, 0]);
     expect(span.attributes).toHaveLength(Object.keys(real!.attributes).length);
+  });
+});
+
+describe('a resource whose detectors still run (the exit delivery before a detector settles)', () => {
+  it('is encoded with the attributes settled so far, without the SDK error for reading them early, and in full once settled', async () => {
+    let settle: (value: string) => void = () => undefined;
+    const resource = resourceFromAttributes({ 'service.name': 'early', 'host.id': new Promise<string>((resolve) => (settle = resolve)) });
+    const errors: string[] = [];
+    diag.setLogger({ error: (message: string) => errors.push(message), warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined }, DiagLogLevel.ERROR);
+    try {
+      expect(resource.asyncAttributesPending).toBe(true);
+      const span = Object.assign(Object.create(spanCorpus()[0]!), { resource }) as ReadableSpan;
+      const keys = () => (decodeTraceRequest(encodeTraceExportRequest([span])) as unknown as Decoded).resourceSpans[0]!.resource.attributes.map((a) => a.key);
+      expect(keys()).toEqual(['service.name']);
+      expect(errors).toEqual([]);
+      // What the SDK's own getter does at that moment (why the encoder reads around it).
+      void resource.attributes;
+      expect(errors).toEqual(['Accessing resource attributes before async attributes settled']);
+      settle('h-1');
+      await resource.waitForAsyncAttributes?.();
+      expect(keys()).toEqual(['service.name', 'host.id']);
+    } finally {
+      diag.disable();
+    }
   });
 });
