@@ -8,6 +8,7 @@
  * ended (encoded-span.ts) is copied as it is.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { isPromiseLike } from '../sdk-line/time-limit';
 import { BackwardProtobufWriter } from './backward-protobuf-writer';
 import { writeAttributes } from './otlp-attribute-encoding';
 import { EncodedSpan, type ExportedSpan } from './encoded-span';
@@ -136,8 +137,7 @@ function settledAttributes(resource: Resource): Resource['attributes'] | undefin
   if (!raw) return resource.attributes;
   const settled: Record<string, unknown> = {};
   for (const [key, value] of raw) {
-    if (Object.hasOwn(settled, key) || value === undefined || value === null) continue;
-    if (typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') continue;
+    if (Object.hasOwn(settled, key) || value === undefined || value === null || isPromiseLike(value)) continue;
     settled[key] = value;
   }
   return settled as Resource['attributes'];
