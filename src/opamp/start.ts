@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Resource } from '@opentelemetry/resources';
 import { buildInfo } from '../build-info';
+import { settledAttributes } from '../settled-resource';
 import { describeError, type Diagnostics } from '../diagnostics';
 import type { OpampSettings } from './settings';
 import { OpampClient } from './client';
@@ -47,7 +48,7 @@ export function startOpamp(
     endpoint: settings.endpoint,
     heartbeatMs: settings.heartbeatSeconds * 1000,
     tls,
-    description: () => agentDescription({ ...configured, ...settledAttributes(resource) }, process.versions.node, buildInfo.sdkLine),
+    description: () => agentDescription({ ...configured, ...settledAttributesOf(resource) }, process.versions.node, buildInfo.sdkLine),
     effectiveConfig: () => ({ [REMOTE_CONFIG_KEY]: { body: Buffer.from(JSON.stringify({ ...startupFacts, ...controls.effective() })), contentType: 'application/json' } }),
     onRemoteConfig: (files) => {
       const decision = decideRemoteConfig(files, instrumentationNames);
@@ -89,11 +90,10 @@ export function startOpamp(
 
 const DETECTOR_WAIT_MS = 1000;
 
-/** The resource's attributes, or none while its detectors are still settling (reading them then makes the SDK complain). */
-function settledAttributes(resource: Resource): Record<string, unknown> {
+/** What the detectors have settled so far (the description is sent at most a second after start, settled or not). */
+function settledAttributesOf(resource: Resource): Record<string, unknown> {
   try {
-    if ((resource as { asyncAttributesPending?: boolean }).asyncAttributesPending) return {};
-    return { ...resource.attributes };
+    return { ...settledAttributes(resource) };
   } catch {
     return {};
   }

@@ -7,6 +7,7 @@ import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SamplingD
 import type { SdkLine, SdkTracerProvider } from './types';
 import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
 import { DETECTION_TIME_LIMIT_MS, isPromiseLike, withTimeLimit } from './time-limit';
+import { withSettledResources } from '../settled-resource';
 
 // Loose types: this file compiles against the 2.x declarations used in development.
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -72,7 +73,8 @@ export const sdkLine: SdkLine = {
   batchLogProcessor: (exporter) => new (loadLogsSdk().BatchLogRecordProcessor as Loose)(exporter),
   consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),
   parentSpanId: (span) => (span as Loose).parentSpanId,
-  traceRequestBytes: (spans) => (require('@opentelemetry/otlp-transformer') as Loose).ProtobufTraceSerializer.serializeRequest(spans),
+  // Spans may reach the exit delivery before the detectors settle: the serializer then reads what has settled so far.
+  traceRequestBytes: (spans) => (require('@opentelemetry/otlp-transformer') as Loose).ProtobufTraceSerializer.serializeRequest(withSettledResources(spans as Loose[])),
   setGlobalLoggerProvider: (provider) => void (require('@opentelemetry/api-logs') as Loose).logs.setGlobalLoggerProvider(provider),
   jaegerPropagator: () => new (require('@opentelemetry/propagator-jaeger') as Loose).JaegerPropagator(),
   decision: {

@@ -8,7 +8,7 @@
  * ended (encoded-span.ts) is copied as it is.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { isPromiseLike } from '../sdk-line/time-limit';
+import { isPending, settledAttributes } from '../settled-resource';
 import { BackwardProtobufWriter } from './backward-protobuf-writer';
 import { writeAttributes } from './otlp-attribute-encoding';
 import { EncodedSpan, type ExportedSpan } from './encoded-span';
@@ -116,31 +116,14 @@ function encodedResourceField(resource: Resource): Uint8Array {
   const writer = new BackwardProtobufWriter(1024);
   writer.uint32(0); // dropped_attributes_count (field 2), not tracked: always 0
   writer.tag(2, 0);
-  const pending = (resource as { asyncAttributesPending?: boolean }).asyncAttributesPending === true;
-  const attributes = pending ? settledAttributes(resource) : resource.attributes;
+  const pending = isPending(resource);
+  // Only the exit delivery meets a pending resource (a process ending before a detector's file read).
+  const attributes = settledAttributes(resource);
   if (attributes) writeAttributes(writer, attributes, 1);
   writer.lengthDelimited(1, 0);
   const encoded = Uint8Array.from(writer.finish());
   if (!pending) encodedResources.set(resource, encoded);
   return encoded;
-}
-
-/**
- * The attributes a resource whose detectors still run has settled so far. Only
- * the exit delivery encodes such a resource (a process ending before a
- * detector's file read); the SDK's `attributes` getter would log an error for
- * it. Read from the raw list (2.x and 3.x lines) as that getter does: the first
- * value of a key wins, a value still pending is left out.
- */
-function settledAttributes(resource: Resource): Resource['attributes'] | undefined {
-  const raw = (resource as { getRawAttributes?: () => ReadonlyArray<readonly [string, unknown]> }).getRawAttributes?.();
-  if (!raw) return resource.attributes;
-  const settled: Record<string, unknown> = {};
-  for (const [key, value] of raw) {
-    if (Object.hasOwn(settled, key) || value === undefined || value === null || isPromiseLike(value)) continue;
-    settled[key] = value;
-  }
-  return settled as Resource['attributes'];
 }
 
 /** ScopeSpans.scope (field 1), encoded once per scope object (a tracer's scope is one object for its life). */

@@ -27,6 +27,10 @@ type Signal = keyof typeof TYPES;
 export function decodeTraceRequest(bytes: Uint8Array): Record<string, unknown> {
   return TYPES.traces.toObject(TYPES.traces.decode(bytes), { longs: String, bytes: String, enums: Number });
 }
+/** An ExportMetricsServiceRequest decoded the same way. */
+export function decodeMetricsRequest(bytes: Uint8Array): Record<string, unknown> {
+  return TYPES.metrics.toObject(TYPES.metrics.decode(bytes), { longs: String, bytes: String, enums: Number });
+}
 /** The field names (as decoded objects spell them) of an OTLP message type, e.g. `opentelemetry.proto.trace.v1.Span`. */
 export function protoFieldNames(typeName: string): string[] {
   return Object.keys(root.lookupType(typeName).fields);
