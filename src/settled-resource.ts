@@ -9,9 +9,9 @@
  * read as the getter reads it: the first value of a key wins, a pending one
  * is left out) or the synchronous attributes (1.x, which its own merge reads).
  */
+import type { Attributes } from '@opentelemetry/api';
 import { isPromiseLike } from './sdk-line/time-limit';
 
-type Attributes = Record<string, unknown>;
 interface MaybePendingResource {
   readonly attributes: Attributes;
   asyncAttributesPending?: boolean;
@@ -33,7 +33,7 @@ export function settledAttributes(resource: object): Attributes {
     const settled: Attributes = {};
     for (const [key, value] of raw) {
       if (Object.hasOwn(settled, key) || value === undefined || value === null || isPromiseLike(value)) continue;
-      settled[key] = value;
+      settled[key] = value as Attributes[string];
     }
     return settled;
   }

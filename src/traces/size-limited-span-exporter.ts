@@ -10,6 +10,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '../diagnostics';
 import type { ExportedSpan, ExportedSpanExporter } from './encoded-span';
 import { attributesBytes, chunkBySize } from './span-size';
+import { settledAttributes } from '../settled-resource';
 
 interface ExportResult {
   code: number;
@@ -96,7 +97,9 @@ export class SizeLimitedSpanExporter implements SpanExporter {
 
   private overheadBytes(spans: ExportedSpan[]): number {
     try {
-      return ENVELOPE_BYTES + attributesBytes(spans[0]?.resource.attributes, true);
+      // At exit the resource may still be pending (the exit delivery sizes its requests here too).
+      const resource = spans[0]?.resource;
+      return ENVELOPE_BYTES + attributesBytes(resource && settledAttributes(resource), true);
     } catch {
       return ENVELOPE_BYTES;
     }

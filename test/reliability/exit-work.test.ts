@@ -26,6 +26,7 @@ import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { get, operatorEnv, startApp } from '../support/app-process';
 import { EXIT_MAJORS, entryOf, nodeOf } from './support/major-trees';
 import { recordFigures } from './support/figures';
+import { checkMountNamespaces, namespacedNode, releaseFifo } from './support/hanging-machine-id';
 
 const APP = join(__dirname, '../fixtures/reliability/exit-work-app.cjs');
 const COLLECTORS = ['up', 'refused', 'hanging'] as const;
@@ -123,6 +124,32 @@ describe.each(EXIT_MAJORS)('Node %i', (major) => {
     expect({ code: ours.code, signal: ours.signal }, ours.stderr).toEqual({ code: bare.code, signal: bare.signal });
     if (collector === 'up') expect(exported, ours.stderr).toBe(requests);
     expect(ours.stderr).not.toMatch(/\[custom-otel\] error/);
+  });
+
+  it('ending right after its first answer while a resource detector still reads (hung machine-id): the span is delivered with what has settled, no error line', async () => {
+    checkMountNamespaces();
+    const marker = `detector-pending-${major}`;
+    // The host detector's read of /etc/machine-id returns only when the test answers it, after the span arrived: the resource is pending when the process exits.
+    const { node: unshare, args, fifo } = namespacedNode(true, node);
+    const app = await startApp(APP, ourEnv(entry, 'up', { APP_MODE: 'exit-after-work', APP_REQUESTS: '1', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process' }), { node: unshare, args });
+    let delivered: ReceivedSpan | undefined;
+    try {
+      expect((await get(app.port, `/r0?${marker}`)).status).toBe(200);
+      const isOurs = (s: ReceivedSpan) => s.kind === 'SERVER' && queryOf(s).includes(marker);
+      await up.waitForSpans((all) => all.some(isOurs), 20_000, `the server span of /r0?${marker}, delivered at exit`).catch(() => undefined);
+      delivered = up.spans.find(isOurs);
+    } finally {
+      // Bare Node would not be reading: let the read return so the process can end (libuv waits for its threads at exit).
+      releaseFifo(fifo!);
+    }
+    const result = await app.exited;
+    rows.push({ name: `Node ${major}, exit while a detector reads`, value: `exit ${result.signal ?? result.code}, span ${delivered ? 'delivered' : 'LOST'}`, bound: 'exit 0, span delivered, no error line' });
+
+    expect({ code: result.code, signal: result.signal }, app.stderr()).toEqual({ code: 0, signal: null });
+    expect(delivered, app.stderr()).toBeDefined();
+    expect(delivered!.resource['host.name'], "the host detector's settled attributes").toBeDefined();
+    expect(delivered!.resource['host.id'], 'the one still being read').toBeUndefined();
+    expect(app.stderr()).not.toMatch(/\[custom-otel\] error/);
   });
 
   it('draining after SIGTERM (2 s of serving): requests answered after the signal are exported', async () => {

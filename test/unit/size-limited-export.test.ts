@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { diag } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { chunkBySize, spanBytes } from '../../src/traces/span-size';
 import type { ExportedSpan } from '../../src/traces/encoded-span';
@@ -116,5 +118,23 @@ describe('SizeLimitedSpanExporter', () => {
     expect(isTooLargeRejection(Object.assign(new Error('Payload Too Large'), { code: 413 }))).toBe(true);
     expect(isTooLargeRejection(new Error('14 UNAVAILABLE: No connection established'))).toBe(false);
     expect(isTooLargeRejection(undefined)).toBe(false);
+  });
+});
+
+describe('sizing the requests of spans whose resource is still pending (the exit delivery before a detector settles)', () => {
+  it("reads the resource's settled attributes, without the SDK's error for reading them early", () => {
+    const resource = resourceFromAttributes({ 'service.name': 'early', 'host.id': new Promise<string>(() => undefined) });
+    // The span itself: the SDK's processors hold spans back until their resource settles.
+    const span = new BasicTracerProvider({ resource }).getTracer('size').startSpan('a');
+    span.end();
+    const error = vi.spyOn(diag, 'error');
+    try {
+      const { diagnostics } = capture();
+      const requests = new SizeLimitedSpanExporter(receiver(1_000_000).exporter, 1_000_000, diagnostics).requestsFor([span as unknown as ReadableSpan]);
+      expect(requests.map(names)).toEqual([['a']]);
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      error.mockRestore();
+    }
   });
 });
