@@ -46,14 +46,14 @@ const views = new WeakMap<object, object>();
 
 /**
  * The resource itself once settled, else a view of it whose `attributes` are
- * those settled so far (every other member read through to the resource),
- * for upstream's serializers, which read the getter.
+ * those settled at the time of reading (every other member read through to
+ * the resource), for upstream's serializers, which read the getter.
  */
 export function settledResource<R extends object>(resource: R): R {
   if (!isPending(resource)) return resource;
   let view = views.get(resource);
   if (view === undefined) {
-    view = Object.create(resource, { attributes: { value: settledAttributes(resource), enumerable: true } }) as object;
+    view = Object.create(resource, { attributes: { get: () => settledAttributes(resource), enumerable: true } }) as object;
     views.set(resource, view);
   }
   return view as R;
