@@ -96,6 +96,7 @@ function removeMethod(original: () => Method): Method {
   };
 }
 
+/** Prototypes checked and patched: their listener methods are ours from then on. */
 const patched = new WeakSet<object>();
 
 /**
@@ -104,7 +105,6 @@ const patched = new WeakSet<object>();
  * call, so a later patch further up the chain still takes effect.
  */
 function patchPrototype(prototype: Record<string, unknown>): void {
-  if (patched.has(prototype)) return;
   patched.add(prototype);
   const parent = Object.getPrototypeOf(prototype) as Record<string, Method>;
   for (const name of ALL_METHODS) {
@@ -113,24 +113,33 @@ function patchPrototype(prototype: Record<string, unknown>): void {
     const method = (ADD_METHODS as readonly string[]).includes(name) ? addMethod(original) : removeMethod(original);
     prototype[name] = method;
   }
+  // Read on every emitter of this prototype: found here, not after a walk up the chain.
+  prototype[kBoundContext as unknown as string] = undefined;
+}
+
+/** Whether the prototype's listener methods are the ones this file can patch (checked once, before patching). */
+function patchable(prototype: Record<string, unknown>): boolean {
+  // Removal finds a wrapper among the event's listeners.
+  return ALL_METHODS.every((name) => typeof prototype[name] === 'function') && typeof prototype.rawListeners === 'function';
 }
 
 /**
  * Binds `bound` to the emitter's listeners added from now on. Returns false,
  * binding nothing, when the emitter has a listener method of its own (someone
- * patched it) or has no prototype: the caller then uses the context
- * manager's bind.
+ * patched it) or its prototype has none or no prototype: the caller then uses
+ * the context manager's bind.
  */
 export function bindEmitterContext(emitter: object, bound: Context): boolean {
   const target = emitter as BoundEmitter & Record<string, unknown>;
-  const prototype = Object.getPrototypeOf(emitter) as Record<string, unknown> | null;
   // Bound already: the first binding wins, as with the context manager.
   if (target[kBoundContext] !== undefined) return true;
+  const prototype = Object.getPrototypeOf(emitter) as Record<string, unknown> | null;
   if (prototype === null) return false;
-  for (const name of ALL_METHODS) if (Object.prototype.hasOwnProperty.call(target, name) || typeof prototype[name] !== 'function') return false;
-  // Removal finds a wrapper among the event's listeners.
-  if (typeof prototype.rawListeners !== 'function') return false;
-  patchPrototype(prototype);
+  if (!patched.has(prototype)) {
+    if (!patchable(prototype)) return false;
+    patchPrototype(prototype);
+  }
+  for (let i = 0; i < ALL_METHODS.length; i++) if (Object.prototype.hasOwnProperty.call(target, ALL_METHODS[i]!)) return false;
   target[kBoundContext] = bound;
   return true;
 }
