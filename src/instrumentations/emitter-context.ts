@@ -126,8 +126,8 @@ function patchable(prototype: Record<string, unknown>): boolean {
 /**
  * Binds `bound` to the emitter's listeners added from now on. Returns false,
  * binding nothing, when the emitter has a listener method of its own (someone
- * patched it) or its prototype has none or no prototype: the caller then uses
- * the context manager's bind.
+ * patched it), has no prototype, or its prototype lacks a listener method:
+ * the caller then uses the context manager's bind.
  */
 export function bindEmitterContext(emitter: object, bound: Context): boolean {
   const target = emitter as BoundEmitter & Record<string, unknown>;
