@@ -31,6 +31,13 @@ type Value = unknown;
 export class Redactor {
   private readonly secretNames: SecretNames;
   private readonly kinds = new Map<string, KeyKind>();
+  /**
+   * The keys of the last attribute set, in order, and their kinds: spans of
+   * one instrumentation repeat the same keys in the same order, so a key
+   * found where it was last time needs no lookup.
+   */
+  private readonly lastKeys: string[] = [];
+  private readonly lastKinds: KeyKind[] = [];
 
   constructor(keys: readonly string[], private readonly sanitizeDbStatements: boolean) {
     this.secretNames = new SecretNames(keys);
@@ -38,15 +45,42 @@ export class Redactor {
 
   /** Rewrites secret values of `attributes` in place. */
   redactAttributes(attributes: Record<string, Value>): void {
+    const lastKeys = this.lastKeys;
+    const lastKinds = this.lastKinds;
+    // One URL is often written under two keys (http.url and url.full): redacted once.
+    let url: string | undefined;
+    let redactedUrl = '';
+    let position = 0;
     for (const key in attributes) {
-      const kind = this.kindOf(key);
+      let kind: KeyKind;
+      if (lastKeys[position] === key) {
+        kind = lastKinds[position]!;
+      } else {
+        kind = this.kindOf(key);
+        lastKeys[position] = key;
+        lastKinds[position] = kind;
+      }
+      position++;
       if (kind === KeyKind.Plain) continue;
       const value = attributes[key];
       if (kind === KeyKind.Secret) {
         attributes[key] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
-      } else if (typeof value === 'string') {
-        attributes[key] = kind === KeyKind.Url ? this.redactUrl(value, key === 'url.query') : sanitizeSql(value);
+        continue;
       }
+      if (typeof value !== 'string') continue;
+      let redacted: string;
+      if (kind === KeyKind.DbStatement) {
+        redacted = sanitizeSql(value);
+      } else if (key === 'url.query') {
+        redacted = this.redactUrl(value, true);
+      } else if (value === url) {
+        redacted = redactedUrl;
+      } else {
+        url = value;
+        redacted = redactedUrl = this.redactUrl(value);
+      }
+      // Nearly always unchanged: a store through a computed key costs more than the comparison.
+      if (redacted !== value) attributes[key] = redacted;
     }
   }
 
@@ -66,14 +100,16 @@ export class Redactor {
   /** Removes user-info and secret query parameters from a URL, a path or a bare query string. */
   redactUrl(value: string, bareQuery = false): string {
     let result = value;
-    if (result.includes('@')) result = result.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, `$1${REDACTED}@`);
+    // User-info follows a scheme, which starts with a letter: a path or a query has none.
+    if (startsWithLetter(result) && result.includes('@')) result = result.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, `$1${REDACTED}@`);
     const queryStart = bareQuery ? (result.startsWith('?') ? 1 : 0) : result.indexOf('?');
     if (queryStart < 0 || result.indexOf('=', queryStart) < 0) return result;
+    const offset = bareQuery ? queryStart : queryStart + 1;
+    // Percent-encoded names are decoded below; plain ones are compared in place
+    // first, up to the end (a fragment's names can only add a false "maybe").
+    if (result.indexOf('%', queryStart) < 0 && !this.secretNames.mayBeInQuery(result, offset, result.length)) return result;
     const hashAt = result.indexOf('#', queryStart);
     const queryEnd = hashAt < 0 ? result.length : hashAt;
-    const offset = bareQuery ? queryStart : queryStart + 1;
-    // Percent-encoded names are decoded below; plain ones are compared in place first.
-    if (result.indexOf('%', queryStart) < 0 && !this.secretNames.mayBeInQuery(result, offset, queryEnd)) return result;
     const params = result.slice(offset, queryEnd).split('&');
     let changed = false;
     for (let i = 0; i < params.length; i++) {
@@ -118,6 +154,11 @@ export function sanitizeSql(statement: string): string {
  */
 export function sanitizeDbErrorText(text: string): string {
   return sanitizeSql(text.replace(/near '[\s\S]*' at line (\d+)/, 'near ? at line $1'));
+}
+
+function startsWithLetter(text: string): boolean {
+  const lower = text.charCodeAt(0) | 32;
+  return lower >= 97 && lower <= 122;
 }
 
 function safeDecode(text: string): string {

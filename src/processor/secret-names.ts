@@ -5,16 +5,14 @@
  * query parameter.
  *
  * Every URL attribute of every span is checked for secret query parameters,
- * and nearly none hold one, so the check walks the query's characters and
- * compares each parameter name with the secret names of the same length,
- * without cutting out substrings or running a pattern.
+ * and nearly none hold one, so the check finds each parameter name's length
+ * and compares the name with the secret names of that length only, without
+ * cutting out substrings or running a pattern.
  */
 export function normalName(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
 }
 
-const AMPERSAND = 38;
-const EQUALS = 61;
 const UNDERSCORE = 95;
 const DASH = 45;
 
@@ -43,19 +41,21 @@ export class SecretNames {
    */
   mayBeInQuery(text: string, start: number, end: number): boolean {
     if (!this.onlyAscii) return true;
-    let at = start;
-    for (;;) {
-      let nameEnd = at;
-      while (nameEnd < end) {
-        const c = text.charCodeAt(nameEnd);
-        if (c === EQUALS || c === AMPERSAND) break;
-        nameEnd++;
+    // Names are found with indexOf (native), not a walk over each character;
+    // the last '=' found is kept, so no part of the text is searched twice.
+    let equals = -1;
+    for (let at = start; ; ) {
+      let ampersand = text.indexOf('&', at);
+      if (ampersand < 0 || ampersand > end) ampersand = end;
+      if (equals < at) {
+        equals = text.indexOf('=', at);
+        if (equals < 0) equals = text.length;
       }
+      const nameEnd = equals < ampersand ? equals : ampersand;
       const candidates = this.byLength[nameEnd - at];
       if (candidates !== undefined && matchesAny(text, at, candidates)) return true;
-      const next = text.indexOf('&', nameEnd);
-      if (next < 0 || next >= end) return false;
-      at = next + 1;
+      if (ampersand >= end) return false;
+      at = ampersand + 1;
     }
   }
 }

@@ -75,6 +75,23 @@ describe('other attributes', () => {
   });
 });
 
+describe('one redactor, attribute sets of different keys', () => {
+  it('classifies each key wherever it stands, whatever the set before had there', () => {
+    // The redactor remembers the last set's keys by position: each set here puts other keys where the one before had a secret.
+    const r = redactor();
+    const sets: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+      [{ 'app.name': 'a', 'db.password': 'p', 'url.path': '/x' }, { 'app.name': 'a', 'db.password': R, 'url.path': '/x' }],
+      [{ 'db.password': 'p', 'app.name': 'a', 'url.full': 'https://h/?token=t' }, { 'db.password': R, 'app.name': 'a', 'url.full': `https://h/?token=${R}` }],
+      [{ 'app.name': 'a', 'db.name': 'p', 'url.path': '/?token=t' }, { 'app.name': 'a', 'db.name': 'p', 'url.path': '/?token=t' }],
+      [{ 'app.name': 'a', 'db.password': 'p' }, { 'app.name': 'a', 'db.password': R }],
+      [{ 'app.name': 'a', 'db.password': 'p', 'url.path': '/x', 'http.target': '/?token=t' }, { 'app.name': 'a', 'db.password': R, 'url.path': '/x', 'http.target': `/?token=${R}` }],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [input, expected] of sets) expect(redacted(input, r)).toEqual(expected);
+    }
+  });
+});
+
 describe('URLs', () => {
   const r = redactor();
 
@@ -144,6 +161,15 @@ describe('URLs', () => {
       'url.original': `/p?access_token=${R}`,
       'http.client.url': `https://h/?token=${R}`,
       'url.path': '/p',
+    });
+  });
+
+  it('are redacted in each key when one URL is written under two', () => {
+    const url = 'https://u:p@h/p?token=a';
+    expect(redacted({ 'http.url': url, 'url.full': url, 'url.query': 'token=a' })).toEqual({
+      'http.url': `https://${R}@h/p?token=${R}`,
+      'url.full': `https://${R}@h/p?token=${R}`,
+      'url.query': `token=${R}`,
     });
   });
 
