@@ -105,6 +105,8 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT'
 /** http.request.method as the instrumentation writes it. */
 export function normalizedMethod(method: string | undefined): string {
   if (method == null) return 'GET';
+  // Node's parser hands over the method as sent, nearly always a known one in upper case.
+  if (KNOWN_METHODS.has(method)) return method;
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
