@@ -5,7 +5,7 @@
  * after it decided to start; every failure here is contained and reported.
  */
 import { context, diag, metrics, propagation, trace } from './otel-api';
-import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { setGlobalErrorHandler } from './otel-core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';

@@ -12,7 +12,7 @@
  * Works for Express 4 and 5 (whose router is the `router` package, 2.x).
  */
 import { context } from '../otel-api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { getRPCMetadata, RPCType } from '../otel-core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 
 /** A path as given to use() or route(), as the upstream instrumentation writes it: arrays joined by commas, regular expressions as their source. */

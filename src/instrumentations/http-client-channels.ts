@@ -40,7 +40,7 @@ import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Context, Span, TextMapSetter } from '@opentelemetry/api';
 import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, TraceFlags } from '../otel-api';
-import { hrTime, isTracingSuppressed } from '@opentelemetry/core';
+import { hrTime, isTracingSuppressed } from '../otel-core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { certainlyUnsampled } from './unsampled-requests';
 import { wrappedByAnotherInstrumentation } from './http-server-channels';

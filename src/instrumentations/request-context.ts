@@ -16,7 +16,8 @@
  */
 import type { Context, Span } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, trace } from '../otel-api';
-import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import type { RPCMetadata } from '@opentelemetry/core';
+import { RPCType, setRPCMetadata } from '../otel-core';
 
 /** The key a setter writes: it must call `setValue` exactly once on the context it is given. */
 function keySetBy(set: (context: Context) => unknown): symbol | undefined {

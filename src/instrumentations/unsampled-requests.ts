@@ -21,7 +21,8 @@
 import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags } from '../otel-api';
-import { RPCType, type RPCMetadata } from '@opentelemetry/core';
+import type { RPCMetadata } from '@opentelemetry/core';
+import { RPCType } from '../otel-core';
 import type { SamplingPolicy } from '../sampler/sampling-decision';
 import { bindEmitterContext } from './emitter-context';
 import { serverRequestContext } from './request-context';

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { context } from '../otel-api';
-import { suppressTracing } from '@opentelemetry/core';
+import { suppressTracing } from '../otel-core';
 import { CAPABILITIES, decodeServerToAgent, encodeAgentToServer, REMOTE_CONFIG_STATUS, type AgentToServer, type ConfigFile, type RemoteConfigStatusCode } from './messages';
 
 /** A larger answer is abandoned (remote configs are a few hundred bytes). */
