@@ -15,7 +15,7 @@ export const DEFAULT_REDACT_KEYS = [
 ];
 
 const EXCEPTION_TEXT_KEYS = ['exception.message', 'exception.stacktrace'];
-const URL_KEYS = new Set(['http.url', 'url.full', 'http.target', 'url.query', 'url.original', 'http.client.url']);
+const URL_KEYS = new Set(['http.url', 'url.full', 'http.target', 'url.original', 'http.client.url']);
 const DB_STATEMENT_KEYS = new Set(['db.statement', 'db.query.text']);
 const HEADER_PREFIX = /^http\.(?:request|response)\.header\.(.+)$/;
 
@@ -23,6 +23,8 @@ const enum KeyKind {
   Plain,
   Secret,
   Url,
+  /** url.query: a query without its `?`. */
+  Query,
   DbStatement,
 }
 
@@ -71,7 +73,7 @@ export class Redactor {
       let redacted: string;
       if (kind === KeyKind.DbStatement) {
         redacted = sanitizeSql(value);
-      } else if (key === 'url.query') {
+      } else if (kind === KeyKind.Query) {
         redacted = this.redactUrl(value, true);
       } else if (value === url) {
         redacted = redactedUrl;
@@ -133,6 +135,7 @@ export class Redactor {
   }
 
   private classify(key: string): KeyKind {
+    if (key === 'url.query') return KeyKind.Query;
     if (URL_KEYS.has(key)) return KeyKind.Url;
     if (DB_STATEMENT_KEYS.has(key)) return this.sanitizeDbStatements ? KeyKind.DbStatement : KeyKind.Plain;
     const header = HEADER_PREFIX.exec(key);
