@@ -19,6 +19,13 @@
  *   route, span name, error.type, captured response headers, the duration
  *   metric), so names and values stay exactly upstream's on its SDK line.
  *
+ * The 1.x line's instrumentation (Node 14 and 16) is of another generation:
+ * a request's span is started and ended by the calls its own patched emit
+ * makes, and one that will not be recorded, under the old conventions,
+ * skips the span's attributes (http-server-v1.ts); the rest (the decision
+ * first, the context entered once and bound, no wrapper, the listeners) is
+ * this file's.
+ *
  * What this relies on is checked when the instrumentation is created
  * (channelsProblem); anything else, and any hook of the instrumentation's
  * configuration, keeps upstream's path, which the caller says in one line.
@@ -44,6 +51,18 @@ import { methodShapeProblem, type MethodTable } from './method-shape';
 import { plainRequestAttributes } from './plain-request-attributes';
 import { serverRequestContext } from './request-context';
 import { certainlyUnsampled, closedRequestAttributes, failedRequestAttributes, normalizedMethod } from './unsampled-requests';
+import {
+  failV1ServerSpan,
+  finishV1ServerSpan,
+  isV1Instrumentation,
+  startV1ServerSpan,
+  startV1UnsampledRequest,
+  throwV1ServerSpan,
+  v1Problem,
+  type HttpInstrumentationV1,
+  type HttpUtilsV1,
+  type V1Start,
+} from './http-server-v1';
 import { UnsampledSpan } from './unsampled-span';
 
 type Attributes = Record<string, unknown>;
@@ -96,33 +115,33 @@ export const UPSTREAM_ONLY_OPTIONS = [
   'disableIncomingRequestInstrumentation',
 ];
 
-/** The instrumentation's methods this path calls, with the parameters each declares. */
-const SERVER_METHODS: MethodTable<HttpInstrumentation> = [
-  ['_startHttpSpan', 2],
-  ['_onServerResponseFinish', 5],
-  ['_onServerResponseError', 4],
-  ['_recordServerDuration', 2],
+/** The instrumentation's methods this path calls on every generation. */
+const COMMON_METHODS: MethodTable<HttpInstrumentation> = [
   ['getConfig', 0],
   ['setConfig', 0],
   ['enable', 0],
   ['disable', 0],
 ];
 
+/** The methods it calls on the 2.x and 3.x lines' generation, with the parameters each declares. */
+const SERVER_METHODS: MethodTable<HttpInstrumentation> = [['_startHttpSpan', 2], ['_onServerResponseFinish', 5], ['_onServerResponseError', 4], ['_recordServerDuration', 2], ...COMMON_METHODS];
+
 /**
- * What keeps this path off for the instrumentation (pure): `sdk-1.x` for the
- * 1.x line's (old conventions, other internals: it keeps upstream's path by
- * design), a sentence naming what is not as checked, or undefined.
+ * What keeps this path off for the instrumentation (pure): a sentence naming
+ * what is not as checked, or undefined. The 1.x line's instrumentation is of
+ * another generation, checked as such (http-server-v1.ts).
  */
-export function channelsProblem(candidate: object, utils: Partial<HttpUtils> | undefined, storage: unknown): 'sdk-1.x' | string | undefined {
+export function channelsProblem(candidate: object, utils: Partial<HttpUtils> | undefined, storage: unknown): string | undefined {
   const http = candidate as Partial<HttpInstrumentation>;
-  if ('_semconvStability' in candidate) return 'sdk-1.x';
-  const shape = methodShapeProblem<HttpInstrumentation>(candidate, SERVER_METHODS);
+  if (typeof (storage as AsyncLocalStorage<Context> | undefined)?.enterWith !== 'function') return "the context manager's AsyncLocalStorage is not reachable";
+  const shape = methodShapeProblem<HttpInstrumentation>(candidate, isV1Instrumentation(candidate) ? COMMON_METHODS : SERVER_METHODS);
+  if (shape !== undefined) return shape;
+  if (isV1Instrumentation(candidate)) return v1Problem(candidate, utils);
   if (shape !== undefined) return shape;
   if (typeof http._headerCapture?.server?.captureRequestHeaders !== 'function') return '_headerCapture.server.captureRequestHeaders is missing';
   if (typeof utils?.getIncomingRequestAttributes !== 'function' || utils.getIncomingRequestAttributes.length !== 3) {
     return 'its utils module has no getIncomingRequestAttributes(request, options, logger)';
   }
-  if (typeof (storage as AsyncLocalStorage<Context> | undefined)?.enterWith !== 'function') return "the context manager's AsyncLocalStorage is not reachable";
   return undefined;
 }
 
@@ -203,11 +222,22 @@ interface RequestState {
   /** A span of the SDK (recorded or not) ends through the instrumentation; ours (UnsampledSpan) records the metric only. */
   upstreamSpan: boolean;
   done: boolean;
+  /** The 1.x line's: its start, and its utils module, which its ends are called with. */
+  v1: V1Start | undefined;
+  v1Utils: HttpUtilsV1 | undefined;
 }
 type StatefulResponse = ServerResponse & { [kRequestState]?: RequestState };
 
 function finishUpstream(state: RequestState, response: StatefulResponse): void {
-  state.http._onServerResponseFinish(state.request, response, state.span, state.metricAttributes, state.startTime);
+  if (state.v1 !== undefined) finishV1ServerSpan(state.http as unknown as HttpInstrumentationV1, state.request, response, state.v1);
+  else state.http._onServerResponseFinish(state.request, response, state.span, state.metricAttributes, state.startTime);
+}
+
+/** The instrumentation's end of a span whose response failed (`thrown`: a 'request' listener threw). */
+function failUpstream(state: RequestState, error: unknown, thrown: boolean): void {
+  if (state.v1 === undefined) state.http._onServerResponseError(state.span, state.metricAttributes, state.startTime, error);
+  else if (thrown) throwV1ServerSpan(state.http as unknown as HttpInstrumentationV1, state.v1Utils!, state.v1, error);
+  else failV1ServerSpan(state.http as unknown as HttpInstrumentationV1, state.v1, error);
 }
 
 function onResponseClose(this: StatefulResponse): void {
@@ -240,7 +270,7 @@ function onUncaughtException(error: unknown): void {
       return;
     }
     // Not done: upstream's 'close' listener still runs its end (which then finds the span ended).
-    state.http._onServerResponseError(state.span, state.metricAttributes, state.startTime, error);
+    failUpstream(state, error, true);
   } catch {
     // The app's exception is what matters here.
   }
@@ -255,11 +285,11 @@ function onResponseError(this: StatefulResponse, error: unknown): void {
     state.http._recordServerDuration(performance.now() - state.startMs, failedRequestAttributes(state.metricAttributes, error));
     return;
   }
-  state.http._onServerResponseError(state.span, state.metricAttributes, state.startTime, error);
+  failUpstream(state, error, false);
 }
 
 /** Whether the path was installed, and if not, why. */
-export type ChannelsOutcome = { installed: true } | { installed: false; reason: 'setting' | 'sdk-1.x' | 'hooks' } | { installed: false; reason: 'shape'; problem: string };
+export type ChannelsOutcome = { installed: true } | { installed: false; reason: 'setting' | 'hooks' } | { installed: false; reason: 'shape'; problem: string };
 
 /** The one line said at start about the path HTTP server spans take (pure). */
 export function channelsNotice(outcome: ChannelsOutcome): { level: 'warn' | 'debug'; line: string } {
@@ -267,8 +297,6 @@ export function channelsNotice(outcome: ChannelsOutcome): { level: 'warn' | 'deb
   switch (outcome.reason) {
     case 'setting':
       return { level: 'debug', line: "HTTP server spans from upstream's instrumentation (CUSTOM_OTEL_HTTP_INSTRUMENTATION=upstream)" };
-    case 'sdk-1.x':
-      return { level: 'debug', line: "HTTP server spans from upstream's instrumentation (the 1.x line's keeps its own path)" };
     case 'hooks':
       return { level: 'debug', line: `HTTP server spans from upstream's instrumentation (its configuration sets ${UPSTREAM_ONLY_OPTIONS.join(' or ')}, which only its path honours)` };
     case 'shape':
@@ -292,12 +320,12 @@ export function serveFromChannels(
   utils: Partial<HttpUtils> | undefined,
 ): ChannelsOutcome {
   const problem = channelsProblem(instrumentation, utils, storage);
-  if (problem === 'sdk-1.x') return { installed: false, reason: 'sdk-1.x' };
   if (problem !== undefined) return { installed: false, reason: 'shape', problem };
   const http = instrumentation as HttpInstrumentation;
   const config = http.getConfig();
   if (UPSTREAM_ONLY_OPTIONS.some((option) => config[option])) return { installed: false, reason: 'hooks' };
   const attributesOf = utils!.getIncomingRequestAttributes!;
+  const v1Utils = isV1Instrumentation(instrumentation) ? (utils as unknown as HttpUtilsV1) : undefined;
   const contextStorage = storage as AsyncLocalStorage<Context>;
   http.setConfig({ ...config, disableIncomingRequestInstrumentation: true });
 
@@ -328,8 +356,15 @@ export function serveFromChannels(
       if (request.httpVersion) metricAttributes['network.protocol.version'] = request.httpVersion;
       let span: Span;
       let upstreamSpan = true;
+      let v1: V1Start | undefined;
       // Asked per request: OpAMP's sampling_rate changes the policy while the app runs.
-      if (certainlyUnsampled(policy, parent === undefined ? undefined : (parent.traceFlags & TraceFlags.SAMPLED) !== 0)) {
+      const unsampled = certainlyUnsampled(policy, parent === undefined ? undefined : (parent.traceFlags & TraceFlags.SAMPLED) !== 0);
+      if (v1Utils !== undefined) {
+        // The 1.x line's: its ends for every request, its start unless the request will not be recorded.
+        const v1Http = http as unknown as HttpInstrumentationV1;
+        v1 = (unsampled && startV1UnsampledRequest(v1Http, v1Utils, request, component, new UnsampledSpan(parent))) || startV1ServerSpan(v1Http, v1Utils, request, component, parentContext);
+        span = v1.span;
+      } else if (unsampled) {
         span = new UnsampledSpan(parent);
         upstreamSpan = false;
       } else {
@@ -356,7 +391,8 @@ export function serveFromChannels(
       }
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
       requestContext = serverRequestContext(parentContext, span, rpc);
-      const state: RequestState = { http, request, span, context: requestContext, rpc, metricAttributes, startTime: upstreamSpan ? hrTime() : undefined, startMs, upstreamSpan, done: false };
+      const startTime = v1 !== undefined ? v1.startTime : upstreamSpan ? hrTime() : undefined;
+      const state: RequestState = { http, request, span, context: requestContext, rpc, metricAttributes, startTime, startMs, upstreamSpan, done: false, v1, v1Utils };
       (response as StatefulResponse)[kRequestState] = state;
       // Before the context is bound: these need no context of their own.
       response.on('close', onResponseClose as Listener);

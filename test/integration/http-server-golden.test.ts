@@ -5,9 +5,10 @@
  * it under their own runtimes in test/matrix/http-server-golden.test.ts.
  */
 import { describe } from 'vitest';
+import { versionEntryFor } from '../../scripts/versions';
 import { compareHttpServerPaths } from '../support/http-server-golden';
 import { stagedEntry } from '../support/staged-tree';
 
 describe("HTTP server spans: the diagnostics_channel path (default) against instrumentation-http's (upstream)", () => {
-  compareHttpServerPaths(async () => ({ entry: stagedEntry(), version: process.versions.node }));
+  compareHttpServerPaths(versionEntryFor(Number(process.versions.node.split('.')[0])).sdkLine, async () => ({ entry: stagedEntry(), version: process.versions.node }));
 });

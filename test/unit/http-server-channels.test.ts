@@ -50,7 +50,7 @@ describe('requestPathForSampling', () => {
 
 describe('channelsProblem', () => {
   it.each([
-    ['1.x', 'sdk-1.x'],
+    ['1.x', undefined],
     ['2.x', undefined],
     ['3.x', undefined],
   ] as const)("checks the %s line's HTTP instrumentation and utils module, from its own lockfile, as they ship", async (line, expected) => {
@@ -80,6 +80,31 @@ describe('channelsProblem', () => {
     expect(notice.line).toMatch(named);
     expect(notice.line).toMatch(/HTTP server spans from upstream's instrumentation/);
   });
+
+  it.each([
+    ['the end of a server span with the 2.x signature', (i: Shape) => ((i._onServerResponseFinish = (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) => [a, b, c, d, e]), i), /_onServerResponseFinish/],
+    ['no span closer', (i: Shape) => ((i._closeHttpSpan = undefined), i), /_closeHttpSpan/],
+    ['headers captured into an object (the 2.x way)', (i: Shape) => ((i._headerCapture = { server: { captureRequestHeaders: (read: unknown) => read } }), i), /captureRequestHeaders/],
+    ['no conventions switch', (i: Shape) => ((i._semconvStability = 'old'), i), /_semconvStability/],
+  ])("the 1.x line's, %s: not installed, one warning names it", async (_change, change, named) => {
+    const lineRequire = await sdkLineRequire('1.x');
+    const { HttpInstrumentation } = lineRequire('@opentelemetry/instrumentation-http');
+    const instrumentation = change(new HttpInstrumentation({ enabled: false }));
+    const outcome = serveFromChannels(instrumentation, policy(), storage, loadHttpUtils(lineRequire));
+    expect(outcome.installed).toBe(false);
+    expect((instrumentation.getConfig as () => Shape)().disableIncomingRequestInstrumentation).toBeUndefined();
+    expect(channelsNotice(outcome)).toEqual({ level: 'warn', line: expect.stringMatching(named) });
+  }, 5 * 60_000);
+
+  it("names the 1.x line's utils module without the metric attributes or the error setter", async () => {
+    const lineRequire = await sdkLineRequire('1.x');
+    const { HttpInstrumentation } = lineRequire('@opentelemetry/instrumentation-http');
+    const utils = loadHttpUtils(lineRequire) as Record<string, unknown>;
+    const withoutMetricAttributes: Record<string, unknown> = { ...utils, getIncomingRequestMetricAttributes: undefined };
+    const otherErrorSetter: Record<string, unknown> = { ...utils, setSpanWithError: (span: unknown) => span };
+    expect(channelsProblem(new HttpInstrumentation({ enabled: false }), withoutMetricAttributes, storage)).toMatch(/utils module's getIncomingRequestMetricAttributes/);
+    expect(channelsProblem(new HttpInstrumentation({ enabled: false }), otherErrorSetter, storage)).toMatch(/setSpanWithError/);
+  }, 5 * 60_000);
 
   it('names a utils module without the attribute builder, and a context manager without its storage', async () => {
     expect(channelsProblem(await real(), {}, storage)).toMatch(/getIncomingRequestAttributes/);
