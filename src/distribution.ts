@@ -139,12 +139,10 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   let attributeSets: AttributeSets | undefined;
   if (readers.length > 0) {
     // Before the meter provider: its attribute maps take the SDK's hash function when made.
-    if (sdk.metricsUtils) {
-      const kept = installAttributeSets(sdk.metricsUtils());
-      const keptNotice = attributeSetsNotice(kept);
-      if (keptNotice) diagnostics.log('warn', keptNotice);
-      if (kept.installed) attributeSets = kept.sets;
-    }
+    const kept = installAttributeSets(sdk.metricsUtils());
+    const keptNotice = attributeSetsNotice(kept);
+    if (keptNotice) diagnostics.log('warn', keptNotice);
+    if (kept.installed) attributeSets = kept.sets;
     meterProvider = withSdkEnv(config.sdkEnv, () => sdk.createMeterProvider({ resource, readers }));
     metrics.setGlobalMeterProvider(meterProvider);
   }

@@ -7,20 +7,32 @@
  */
 import type { AttributeSets } from '../metrics/attribute-sets';
 
-type DurationRecorder = (durationMs: number, attributes: Readonly<{ [name: string]: unknown }>) => void;
+type AttributeSet = Readonly<{ [name: string]: unknown }>;
+type DurationRecorder = (durationMs: number, attributes: AttributeSet, stableAttributes?: AttributeSet) => void;
 const RECORDERS = ['_recordServerDuration', '_recordClientDuration'] as const;
 
-/** Routes the instrumentation's duration records through the kept sets. Returns the recorders it found as checked (the 2.x and 3.x lines'). */
+/**
+ * Routes the instrumentation's duration records through the kept sets.
+ * Returns the recorders it found as checked: (durationMs, attributes) on the
+ * 2.x and 3.x lines, (durationMs, oldAttributes, stableAttributes) on 1.x.
+ */
 export function recordDurationsWithKeptSets(instrumentation: object, sets: AttributeSets): string[] {
   const target = instrumentation as { [name: string]: unknown };
   const routed: string[] = [];
   for (const name of RECORDERS) {
     const record = target[name] as DurationRecorder | undefined;
-    // (durationMs, attributes): the 1.x line's take other arguments and keep their own.
-    if (typeof record !== 'function' || record.length !== 2) continue;
-    target[name] = function (this: unknown, durationMs: number, attributes: Readonly<{ [name: string]: unknown }>) {
-      return record.call(this, durationMs, sets.intern(attributes));
-    };
+    if (typeof record !== 'function') continue;
+    if (record.length === 2) {
+      target[name] = function (this: unknown, durationMs: number, attributes: AttributeSet) {
+        return record.call(this, durationMs, sets.intern(attributes));
+      };
+    } else if (record.length === 3) {
+      target[name] = function (this: unknown, durationMs: number, oldAttributes: AttributeSet, stableAttributes: AttributeSet) {
+        return record.call(this, durationMs, sets.intern(oldAttributes), sets.intern(stableAttributes));
+      };
+    } else {
+      continue;
+    }
     routed.push(name);
   }
   return routed;
