@@ -1,7 +1,7 @@
 /**
  * What runs at the fixed offered load of one app: bare, ours and upstream on
- * every app, and ours with one setting changed on the apps where that setting
- * says something (pure).
+ * every app, and ours with settings changed on the apps where they say
+ * something (pure).
  */
 import type { Variant } from './variants';
 
@@ -18,6 +18,8 @@ export interface FixedLoadCase {
 export const ALWAYS_OFF = 'ours, always_off';
 /** Ours with HTTP server spans made by upstream's instrumentation-http: what our diagnostics_channel path gains. */
 export const UPSTREAM_HTTP = 'ours (upstream http)';
+/** Both: what our path gains for a request that is not sampled. */
+export const ALWAYS_OFF_UPSTREAM_HTTP = 'ours, always_off (upstream http)';
 
 const BASE: FixedLoadCase[] = [
   { name: 'bare', variant: 'bare', extraEnv: {}, expectSpans: 'any' },
@@ -29,6 +31,10 @@ const BASE: FixedLoadCase[] = [
 const EXTRA: Array<{ apps: readonly string[]; case: FixedLoadCase }> = [
   { apps: ['http'], case: { name: ALWAYS_OFF, variant: 'ours', extraEnv: { OTEL_TRACES_SAMPLER: 'always_off' }, expectSpans: 'none' } },
   { apps: ['http', 'express'], case: { name: UPSTREAM_HTTP, variant: 'ours', extraEnv: { CUSTOM_OTEL_HTTP_INSTRUMENTATION: 'upstream' }, expectSpans: 'some' } },
+  {
+    apps: ['http'],
+    case: { name: ALWAYS_OFF_UPSTREAM_HTTP, variant: 'ours', extraEnv: { OTEL_TRACES_SAMPLER: 'always_off', CUSTOM_OTEL_HTTP_INSTRUMENTATION: 'upstream' }, expectSpans: 'none' },
+  },
 ];
 
 /** The further cases, in the order the report shows them. */

@@ -10,7 +10,7 @@
  * below every variant's saturation measured in the first phase. CPU per
  * request is compared at the fixed load: saturated, the instrumented variants
  * batch differently and a pod rarely runs that way. The fixed load also runs
- * ours with one setting changed on some apps (fixed-load-cases.ts).
+ * ours with settings changed on some apps (fixed-load-cases.ts).
  */
 import type { BenchApp } from './apps';
 import { runAutocannon, type LoadResult } from './autocannon';
