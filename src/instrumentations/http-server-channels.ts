@@ -208,6 +208,13 @@ export function httpUtilsIn(exports: Record<string, unknown> | undefined): Parti
   return undefined;
 }
 
+/** http.server.request.duration's attributes of the request, as the instrumentation makes them when it starts a span (2.x and 3.x lines). */
+function requestMetricAttributes(request: IncomingRequest, component: string): Attributes {
+  const attributes: Attributes = { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component };
+  if (request.httpVersion) attributes['network.protocol.version'] = request.httpVersion;
+  return attributes;
+}
+
 /** Per request, on the response: read by the shared listeners below (no closure per request). */
 const kRequestState = Symbol('custom-otel.http-server-request');
 interface RequestState {
@@ -352,11 +359,10 @@ export function serveFromChannels(
       const parentContext = propagation.extract(ROOT_CONTEXT, request.headers);
       const extracted = trace.getSpanContext(parentContext);
       const parent = extracted && isSpanContextValid(extracted) ? extracted : undefined;
-      const metricAttributes: Attributes = { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component };
-      if (request.httpVersion) metricAttributes['network.protocol.version'] = request.httpVersion;
       let span: Span;
       let upstreamSpan = true;
       let v1: V1Start | undefined;
+      let metricAttributes: Attributes;
       // Asked per request: OpAMP's sampling_rate changes the policy while the app runs.
       const unsampled = certainlyUnsampled(policy, parent === undefined ? undefined : (parent.traceFlags & TraceFlags.SAMPLED) !== 0);
       if (v1Utils !== undefined) {
@@ -364,10 +370,13 @@ export function serveFromChannels(
         const v1Http = http as unknown as HttpInstrumentationV1;
         v1 = (unsampled && startV1UnsampledRequest(v1Http, v1Utils, request, component, new UnsampledSpan(parent))) || startV1ServerSpan(v1Http, v1Utils, request, component, parentContext);
         span = v1.span;
+        metricAttributes = v1.oldMetricAttributes;
       } else if (unsampled) {
+        metricAttributes = requestMetricAttributes(request, component);
         span = new UnsampledSpan(parent);
         upstreamSpan = false;
       } else {
+        metricAttributes = requestMetricAttributes(request, component);
         // What the sampler reads; a recorded span then gets every attribute (the path among them, exactly as the instrumentation writes it).
         const samplerAttributes: Attributes = { 'http.request.method': metricAttributes['http.request.method'], 'url.scheme': component, 'url.path': requestPathForSampling(request.url) };
         span = http._startHttpSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes: samplerAttributes }, parentContext);
