@@ -106,6 +106,22 @@ export function startV1ServerSpan(
   return { span, oldMetricAttributes, stableMetricAttributes, startTime };
 }
 
+let lastHost: string | undefined;
+let lastHostName = 'localhost';
+
+/**
+ * net.host.name as getIncomingRequestAttributes takes it from the Host
+ * header; the last one is kept (a server sees the same Host again and again,
+ * and the regular expression backtracks through all of it).
+ */
+export function hostNameOf(host: string | undefined): string {
+  if (host !== lastHost) {
+    lastHostName = host?.replace(/^(.*)(:[0-9]{1,5})/, '$1') || 'localhost';
+    lastHost = host;
+  }
+  return lastHostName;
+}
+
 /**
  * The start of a request whose span will not be recorded (`span`, a span
  * that records nothing), under the old conventions: undefined under the
@@ -115,9 +131,8 @@ export function startV1ServerSpan(
  */
 export function startV1UnsampledRequest(http: HttpInstrumentationV1, utils: HttpUtilsV1, request: { method?: string; httpVersion?: string; headers: Record<string, unknown> }, component: string, span: Span): V1Start | undefined {
   if (http._semconvStability !== OLD_CONVENTIONS_ONLY) return undefined;
-  const host = request.headers.host as string | undefined;
   // What getIncomingRequestMetricAttributes reads of the span's attributes, as getIncomingRequestAttributes writes them.
-  const read: Attributes = { 'http.scheme': component, 'http.method': request.method, 'net.host.name': host?.replace(/^(.*)(:[0-9]{1,5})/, '$1') || 'localhost' };
+  const read: Attributes = { 'http.scheme': component, 'http.method': request.method, 'net.host.name': hostNameOf(request.headers.host as string | undefined) };
   utils.setAttributesFromHttpKind(request.httpVersion, read);
   const startTime = hrTime();
   http._spanNotEnded.add(span);

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sdkLineRequire } from '../support/sdk-line-packages';
 import { loadHttpUtils } from '../../src/instrumentations/http-server-channels';
-import { startV1UnsampledRequest, v1Problem, type HttpInstrumentationV1, type HttpUtilsV1 } from '../../src/instrumentations/http-server-v1';
+import { hostNameOf, startV1UnsampledRequest, v1Problem, type HttpInstrumentationV1, type HttpUtilsV1 } from '../../src/instrumentations/http-server-v1';
 import { UnsampledSpan } from '../../src/instrumentations/unsampled-span';
 
 type Request = { method?: string; httpVersion?: string; headers: Record<string, string | undefined>; url: string; socket: { remoteAddress: string; remotePort: number } };
@@ -53,6 +53,16 @@ describe('startV1UnsampledRequest', () => {
     } finally {
       if (before === undefined) delete process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
       else process.env.OTEL_SEMCONV_STABILITY_OPT_IN = before;
+    }
+  });
+});
+
+describe('hostNameOf', () => {
+  it('gives the name the instrumentation takes, for each Host in turn (the last one kept)', () => {
+    const hosts = ['a.example:8080', 'a.example:8080', undefined, '[::1]:3000', 'b.example', '', 'a.example:8080', 'c:99999x'];
+    for (const host of hosts) {
+      const expected = host?.replace(/^(.*)(:[0-9]{1,5})/, '$1') || 'localhost';
+      expect(hostNameOf(host), String(host)).toBe(expected);
     }
   });
 });
