@@ -137,7 +137,6 @@ export function channelsProblem(candidate: object, utils: Partial<HttpUtils> | u
   const shape = methodShapeProblem<HttpInstrumentation>(candidate, isV1Instrumentation(candidate) ? COMMON_METHODS : SERVER_METHODS);
   if (shape !== undefined) return shape;
   if (isV1Instrumentation(candidate)) return v1Problem(candidate, utils);
-  if (shape !== undefined) return shape;
   if (typeof http._headerCapture?.server?.captureRequestHeaders !== 'function') return '_headerCapture.server.captureRequestHeaders is missing';
   if (typeof utils?.getIncomingRequestAttributes !== 'function' || utils.getIncomingRequestAttributes.length !== 3) {
     return 'its utils module has no getIncomingRequestAttributes(request, options, logger)';

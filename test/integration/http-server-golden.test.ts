@@ -1,8 +1,8 @@
 /**
  * The HTTP server golden test (test/support/http-server-golden.ts) on the
  * host's Node, under the tree the global set-up staged for its major. The
- * other majors whose line takes the diagnostics_channel path by default run
- * it under their own runtimes in test/matrix/http-server-golden.test.ts.
+ * other majors run it under their own runtimes in
+ * test/matrix/http-server-golden.test.ts.
  */
 import { describe } from 'vitest';
 import { versionEntryFor } from '../../scripts/versions';

@@ -1,8 +1,8 @@
 /**
  * The HTTP server golden test (test/support/http-server-golden.ts) on the
- * majors other than the host's whose SDK line takes the diagnostics_channel
- * path by default, each under its own staged tree and a real runtime of that
- * major: the integration project runs it on the host's Node only.
+ * majors other than the host's (every line takes the diagnostics_channel
+ * path by default), each under its own staged tree and a real runtime of
+ * that major: the integration project runs it on the host's Node only.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * The golden test of the HTTP server path. On the 2.x and 3.x lines our
- * server spans come from Node's diagnostics_channel (`http.server.request.start`)
+ * The golden test of the HTTP server path. On every SDK line our server
+ * spans come from Node's diagnostics_channel (`http.server.request.start`)
  * by default, and CUSTOM_OTEL_HTTP_INSTRUMENTATION=upstream keeps
  * @opentelemetry/instrumentation-http's patched `Server.prototype.emit`. Both
  * must export the same telemetry: the same app (test/fixtures/http-golden)
