@@ -34,6 +34,7 @@ import type { LazyExporter } from './lazy-exporter';
 import { createMetricReaders } from './metrics/metric-readers';
 import { RequestMetrics } from './metrics/request-metrics';
 import { attributeSetsNotice, installAttributeSets, type AttributeSets } from './metrics/attribute-sets';
+import { loadMetricsUtils } from './metrics/sdk-metrics-utils';
 import { createLoggerProvider } from './logs/log-export';
 import { loadInstrumentations, type Activation } from './instrumentations/load';
 import type { RegisterHooks } from './instrumentations/lazy-activation';
@@ -139,7 +140,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   let attributeSets: AttributeSets | undefined;
   if (readers.length > 0) {
     // Before the meter provider: its attribute maps take the SDK's hash function when made.
-    const kept = installAttributeSets(sdk.metricsUtils());
+    const kept = installAttributeSets(loadMetricsUtils());
     const keptNotice = attributeSetsNotice(kept);
     if (keptNotice) diagnostics.log('warn', keptNotice);
     if (kept.installed) attributeSets = kept.sets;

@@ -6,7 +6,6 @@ import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packa
 import { DETECTION_TIME_LIMIT_MS, isPromiseLike, withTimeLimit } from './time-limit';
 import { createGrpcTraceExporter } from '../traces/grpc-trace-exporter';
 import { encodeTraceExportRequest } from '../traces/otlp-trace-encoding';
-import { loadMetricsUtils } from '../metrics/sdk-metrics-utils';
 
 export interface LineSpecific {
   setGlobalLoggerProvider: SdkLine['setGlobalLoggerProvider'];
@@ -59,7 +58,6 @@ export function modernLine(name: '2.x' | '3.x', trace: TraceSdk, specific: LineS
     periodicReader: (exporter, exportIntervalMillis, exportTimeoutMillis) =>
       new (loadMetricsSdk().PeriodicExportingMetricReader)({ exporter, exportIntervalMillis, exportTimeoutMillis }),
     consoleMetricExporter: () => new (loadMetricsSdk().ConsoleMetricExporter)(),
-    metricsUtils: () => loadMetricsUtils(),
     createLoggerProvider: (options) => new (loadLogsSdk().LoggerProvider)(options),
     batchLogProcessor: (exporter) => new (loadLogsSdk().BatchLogRecordProcessor)({ exporter }),
     consoleLogExporter: () => new (loadLogsSdk().ConsoleLogRecordExporter)(),

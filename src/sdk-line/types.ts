@@ -44,8 +44,6 @@ export interface SdkLine {
    * same shape (2.x, 3.x); undefined where upstream's is used as it is (1.x).
    */
   grpcTraceExporter?: (options: Record<string, unknown>, say: (line: string) => void) => SpanExporter;
-  /** The metrics SDK's utils module, whose hash the kept attribute sets answer for (src/metrics/attribute-sets.ts). */
-  metricsUtils: () => unknown;
   /**
    * The OTLP ExportTraceServiceRequest bytes of `spans`, for the exit delivery (ours where the line allows, else upstream's serializer;
    * spans encoded as they ended come only on a line with our exporter).

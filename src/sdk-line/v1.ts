@@ -8,7 +8,6 @@ import type { SdkLine, SdkTracerProvider } from './types';
 import { loadMetricsSdk, loadLogsSdk, loadContainerDetector } from './lazy-packages';
 import { DETECTION_TIME_LIMIT_MS, isPromiseLike, withTimeLimit } from './time-limit';
 import { withSettledResources } from '../settled-resource';
-import { loadMetricsUtils } from '../metrics/sdk-metrics-utils';
 
 // Loose types: this file compiles against the 2.x declarations used in development.
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,7 +65,6 @@ export const sdkLine: SdkLine = {
   periodicReader: (exporter, exportIntervalMillis, exportTimeoutMillis) =>
     new (loadMetricsSdk().PeriodicExportingMetricReader)({ exporter, exportIntervalMillis, exportTimeoutMillis }),
   consoleMetricExporter: () => new (loadMetricsSdk().ConsoleMetricExporter)(),
-  metricsUtils: () => loadMetricsUtils(),
   createLoggerProvider: ({ resource, processors }) => {
     const provider: Loose = new (loadLogsSdk().LoggerProvider)({ resource } as Loose);
     for (const processor of processors) provider.addLogRecordProcessor(processor);

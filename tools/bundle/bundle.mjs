@@ -146,7 +146,7 @@ const ourGrpcLetsTheLoopEnd = {
   },
 };
 
-/** The metrics SDK's utils module, required by path: the module the SDK loads itself (src/metrics/sdk-metrics-utils.ts, reached through src/sdk-line). */
+/** The metrics SDK's utils module, required by path: the module the SDK loads itself (src/metrics/sdk-metrics-utils.ts). */
 function metricsUtilsByPath(b) {
   b.onResolve({ filter: /\/sdk-metrics-utils$/ }, (args) =>
     args.importer.startsWith(srcDir + '/') ? { path: 'sdk-metrics-utils', namespace: 'sdk-metrics-utils' } : undefined,
