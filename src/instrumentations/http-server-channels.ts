@@ -54,6 +54,7 @@ import { certainlyUnsampled, closedRequestAttributes, failedRequestAttributes, n
 import {
   failV1ServerSpan,
   finishV1ServerSpan,
+  finishV1UnsampledRequest,
   isV1Instrumentation,
   startV1ServerSpan,
   startV1UnsampledRequest,
@@ -74,7 +75,7 @@ interface IncomingRequest {
   httpVersionMajor?: number;
   httpVersionMinor?: number;
   headers: Record<string, string | string[] | undefined>;
-  socket: { remoteAddress?: string };
+  socket: { remoteAddress?: string; localPort?: number };
 }
 interface ServerResponse {
   statusCode?: number;
@@ -252,6 +253,11 @@ function onResponseClose(this: StatefulResponse): void {
   state.done = true;
   if (!state.upstreamSpan) {
     state.http._recordServerDuration(performance.now() - state.startMs, closedRequestAttributes(state.metricAttributes, state.rpc.route, this.statusCode));
+    return;
+  }
+  if (state.v1?.unsampled) {
+    // The route is read from the request's RPC metadata, which is what the active context would hold.
+    finishV1UnsampledRequest(state.http as unknown as HttpInstrumentationV1, state.v1Utils!, state.request, this, state.rpc.route, state.v1);
     return;
   }
   // The instrumentation reads the route from the active context's RPC metadata.

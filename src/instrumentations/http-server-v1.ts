@@ -8,9 +8,9 @@
  * makes, in its order. What the channel path saves here is the wrapper
  * around the server's emit, its closures per request and the context.with
  * around the 'request' event; and, under the old conventions (the line's
- * default), the span's attributes of a request that will not be recorded:
- * its metric's attribute set is made from the four the instrumentation
- * reads of them, through its own functions.
+ * default), the span's attributes of a request that will not be recorded,
+ * at its start and at its end: its metric's attribute set is made from the
+ * values the instrumentation reads of them, through its own functions.
  */
 import type { Context, Span } from '@opentelemetry/api';
 import { SpanKind } from '../otel-api';
@@ -37,6 +37,7 @@ export interface HttpInstrumentationV1 {
 export interface HttpUtilsV1 {
   getIncomingRequestAttributes(request: unknown, options: Record<string, unknown>, logger: unknown): Attributes;
   getIncomingRequestMetricAttributes(spanAttributes: Attributes): Attributes;
+  getIncomingRequestMetricAttributesOnResponse(spanAttributes: Attributes): Attributes;
   setSpanWithError(span: Span, error: unknown, semconvStability: number): void;
   setAttributesFromHttpKind(kind: string | undefined, attributes: Attributes): void;
 }
@@ -54,6 +55,7 @@ const V1_METHODS: MethodTable<HttpInstrumentationV1> = [
 const V1_UTILS: MethodTable<HttpUtilsV1> = [
   ['getIncomingRequestAttributes', 3],
   ['getIncomingRequestMetricAttributes', 1],
+  ['getIncomingRequestMetricAttributesOnResponse', 1],
   ['setSpanWithError', 3],
   ['setAttributesFromHttpKind', 2],
 ];
@@ -82,6 +84,8 @@ export interface V1Start {
   oldMetricAttributes: Attributes;
   stableMetricAttributes: Attributes;
   startTime: unknown;
+  /** Started by startV1UnsampledRequest: ended by finishV1UnsampledRequest. */
+  unsampled: boolean;
 }
 
 /** Starts the span of a request as the 1.x line's patched emit does (its attributes, metric sets, start time and captured request headers). */
@@ -103,7 +107,7 @@ export function startV1ServerSpan(
   if (spanAttributes['network.protocol.version']) stableMetricAttributes['network.protocol.version'] = spanAttributes['network.protocol.version'];
   const span = http._startHttpSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes: spanAttributes }, parentContext);
   http._headerCapture.server.captureRequestHeaders(span, (header) => request.headers[header]);
-  return { span, oldMetricAttributes, stableMetricAttributes, startTime };
+  return { span, oldMetricAttributes, stableMetricAttributes, startTime, unsampled: false };
 }
 
 let lastHost: string | undefined;
@@ -136,7 +140,31 @@ export function startV1UnsampledRequest(http: HttpInstrumentationV1, utils: Http
   utils.setAttributesFromHttpKind(request.httpVersion, read);
   const startTime = hrTime();
   http._spanNotEnded.add(span);
-  return { span, oldMetricAttributes: utils.getIncomingRequestMetricAttributes(read), stableMetricAttributes: {}, startTime };
+  return { span, oldMetricAttributes: utils.getIncomingRequestMetricAttributes(read), stableMetricAttributes: {}, startTime, unsampled: true };
+}
+
+/**
+ * The end of a request started by startV1UnsampledRequest, at the response's
+ * 'close': its metric set completed by the instrumentation's own function
+ * from the three values it reads of the response's span attributes (status
+ * code, the app's port, the route), then the instrumentation's close, which
+ * ends the span and records the duration. The rest of its usual end (the
+ * response's attributes, captured headers, status and name) would be written
+ * on a span that records nothing.
+ */
+export function finishV1UnsampledRequest(
+  http: HttpInstrumentationV1,
+  utils: HttpUtilsV1,
+  request: { socket?: { localPort?: number } | null },
+  response: { statusCode?: number },
+  route: string | undefined,
+  started: V1Start,
+): void {
+  const read: Attributes = { 'http.status_code': response.statusCode };
+  if (request.socket) read['net.host.port'] = request.socket.localPort;
+  if (route !== undefined) read['http.route'] = route;
+  Object.assign(started.oldMetricAttributes, utils.getIncomingRequestMetricAttributesOnResponse(read));
+  http._closeHttpSpan(started.span, SpanKind.SERVER, started.startTime, started.oldMetricAttributes, started.stableMetricAttributes);
 }
 
 /** The end of a request's span at the response's 'close' (run in the request's context: the route is read from it). */

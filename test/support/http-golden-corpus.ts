@@ -86,6 +86,8 @@ export interface Case {
   what: string;
   /** The spans it must export, each by its key (see spanKey); none for a request the instrumentation does not trace. */
   spans: string[];
+  /** Reaches a 'request' listener untraced (its parent is not sampled): only its duration point shows it. */
+  unsampled?: true;
   /** What the client sees, as the app is written to answer. */
   outcome: string;
   send(target: Target): Promise<string>;
@@ -196,8 +198,17 @@ export const CORPUS: Case[] = [
     // Only its http.server.request.duration point shows it.
     what: 'an unsampled traceparent (no span)',
     spans: [],
+    unsampled: true,
     outcome: '200',
     send: get('/plain/ok/unsampled', { traceparent: `00-${UNSAMPLED_TRACE}-${GIVEN_PARENT}-00` }),
+  },
+  {
+    // Its point carries the route the Express hooks found, as a sampled request's does.
+    what: 'an unsampled traceparent on an Express route (no span)',
+    spans: [],
+    unsampled: true,
+    outcome: '200',
+    send: get('/users/43', { traceparent: `00-${UNSAMPLED_TRACE}-${GIVEN_PARENT}-00` }),
   },
   {
     what: 'Forwarded (client and host from it)',

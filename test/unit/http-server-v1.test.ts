@@ -2,10 +2,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sdkLineRequire } from '../support/sdk-line-packages';
 import { loadHttpUtils } from '../../src/instrumentations/http-server-channels';
-import { hostNameOf, startV1UnsampledRequest, v1Problem, type HttpInstrumentationV1, type HttpUtilsV1 } from '../../src/instrumentations/http-server-v1';
+import { finishV1UnsampledRequest, hostNameOf, startV1UnsampledRequest, v1Problem, type HttpInstrumentationV1, type HttpUtilsV1 } from '../../src/instrumentations/http-server-v1';
 import { UnsampledSpan } from '../../src/instrumentations/unsampled-span';
 
-type Request = { method?: string; httpVersion?: string; headers: Record<string, string | undefined>; url: string; socket: { remoteAddress: string; remotePort: number } };
+type Request = {
+  method?: string;
+  httpVersion?: string;
+  headers: Record<string, string | undefined>;
+  url: string;
+  socket: { remoteAddress: string; remotePort: number; localAddress?: string; localPort?: number } | null;
+};
 const request = (method: string | undefined, httpVersion: string | undefined, host: string | undefined): Request => ({
   method,
   httpVersion,
@@ -14,10 +20,12 @@ const request = (method: string | undefined, httpVersion: string | undefined, ho
   socket: { remoteAddress: '127.0.0.1', remotePort: 50000 },
 });
 
+type LineApi = typeof import('@opentelemetry/api');
 let make: (config?: Record<string, unknown>) => HttpInstrumentationV1;
 let utils: HttpUtilsV1;
+let lineRequire: NodeJS.Require;
 beforeAll(async () => {
-  const lineRequire = await sdkLineRequire('1.x');
+  lineRequire = await sdkLineRequire('1.x');
   const { HttpInstrumentation } = lineRequire('@opentelemetry/instrumentation-http');
   make = (config = {}) => new HttpInstrumentation({ enabled: false, ...config });
   utils = loadHttpUtils(lineRequire) as unknown as HttpUtilsV1;
@@ -53,6 +61,54 @@ describe('startV1UnsampledRequest', () => {
     } finally {
       if (before === undefined) delete process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
       else process.env.OTEL_SEMCONV_STABILITY_OPT_IN = before;
+    }
+  });
+});
+
+describe('finishV1UnsampledRequest', () => {
+  /** The server duration records of `http` (old conventions: one histogram). */
+  const recorded = (http: HttpInstrumentationV1): Array<Record<string, unknown>> => {
+    const seen: Array<Record<string, unknown>> = [];
+    (http as unknown as Record<string, unknown>)._oldHttpServerDurationHistogram = { record: (_ms: number, attributes: Record<string, unknown>) => seen.push({ ...attributes }) };
+    return seen;
+  };
+  const served = (localPort: number | undefined, withSocket = true): Request => ({
+    ...request('GET', '1.1', 'shop.example:8080'),
+    socket: withSocket ? { remoteAddress: '127.0.0.1', remotePort: 50000, localAddress: '127.0.0.1', localPort } : null,
+  });
+  const response = (statusCode: number) => ({ statusCode, statusMessage: 'x', getHeader: () => undefined });
+
+  it.each([
+    ['200, no route', served(8080), 200, undefined],
+    ['404 with a route', served(3000), 404, '/orders/:id'],
+    ['500, a socket without a local port', served(undefined), 500, '/'],
+    ['no socket left on the request', served(8080, false), 204, undefined],
+  ])("%s: records the set and ends the span as the instrumentation's whole end does", (_case, incoming, status, route) => {
+    const api = lineRequire('@opentelemetry/api') as LineApi;
+    const { AsyncLocalStorageContextManager } = lineRequire('@opentelemetry/context-async-hooks');
+    const { setRPCMetadata, RPCType } = lineRequire('@opentelemetry/core');
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      const ours = make();
+      const oursSeen = recorded(ours);
+      const oursStart = startV1UnsampledRequest(ours, utils, incoming, 'http', new UnsampledSpan(undefined))!;
+      finishV1UnsampledRequest(ours, utils, incoming, response(status), route, oursStart);
+
+      const theirs = make();
+      const theirsSeen = recorded(theirs);
+      const theirsStart = startV1UnsampledRequest(theirs, utils, incoming, 'http', new UnsampledSpan(undefined))!;
+      const rpc = { type: RPCType.HTTP, span: theirsStart.span, ...(route === undefined ? {} : { route }) };
+      api.context.with(setRPCMetadata(api.context.active(), rpc), () =>
+        theirs._onServerResponseFinish(incoming, response(status), theirsStart.span, theirsStart.oldMetricAttributes, theirsStart.stableMetricAttributes, theirsStart.startTime),
+      );
+
+      expect(oursSeen).toHaveLength(1);
+      // Keys and values, undefined ones included.
+      expect(Object.entries(oursSeen[0]!).sort()).toEqual(Object.entries(theirsSeen[0]!).sort());
+      expect(oursSeen[0]!['http.status_code']).toBe(status);
+      expect(ours._spanNotEnded.has(oursStart.span)).toBe(false);
+    } finally {
+      api.context.disable();
     }
   });
 });
