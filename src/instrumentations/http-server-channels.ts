@@ -255,8 +255,8 @@ function onResponseClose(this: StatefulResponse): void {
     state.http._recordServerDuration(performance.now() - state.startMs, closedRequestAttributes(state.metricAttributes, state.rpc.route, this.statusCode));
     return;
   }
-  if (state.v1?.unsampled) {
-    // The route is read from the request's RPC metadata, which is what the active context would hold.
+  if (state.v1 !== undefined && state.span instanceof UnsampledSpan) {
+    // Started by startV1UnsampledRequest. The route is read from the request's RPC metadata, which is what the active context would hold.
     finishV1UnsampledRequest(state.http as unknown as HttpInstrumentationV1, state.v1Utils!, state.request, this, state.rpc.route, state.v1);
     return;
   }

@@ -84,8 +84,6 @@ export interface V1Start {
   oldMetricAttributes: Attributes;
   stableMetricAttributes: Attributes;
   startTime: unknown;
-  /** Started by startV1UnsampledRequest: ended by finishV1UnsampledRequest. */
-  unsampled: boolean;
 }
 
 /** Starts the span of a request as the 1.x line's patched emit does (its attributes, metric sets, start time and captured request headers). */
@@ -107,7 +105,7 @@ export function startV1ServerSpan(
   if (spanAttributes['network.protocol.version']) stableMetricAttributes['network.protocol.version'] = spanAttributes['network.protocol.version'];
   const span = http._startHttpSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes: spanAttributes }, parentContext);
   http._headerCapture.server.captureRequestHeaders(span, (header) => request.headers[header]);
-  return { span, oldMetricAttributes, stableMetricAttributes, startTime, unsampled: false };
+  return { span, oldMetricAttributes, stableMetricAttributes, startTime };
 }
 
 let lastHost: string | undefined;
@@ -140,7 +138,7 @@ export function startV1UnsampledRequest(http: HttpInstrumentationV1, utils: Http
   utils.setAttributesFromHttpKind(request.httpVersion, read);
   const startTime = hrTime();
   http._spanNotEnded.add(span);
-  return { span, oldMetricAttributes: utils.getIncomingRequestMetricAttributes(read), stableMetricAttributes: {}, startTime, unsampled: true };
+  return { span, oldMetricAttributes: utils.getIncomingRequestMetricAttributes(read), stableMetricAttributes: {}, startTime };
 }
 
 /**
