@@ -229,9 +229,8 @@ interface RequestState {
   /** A span of the SDK (recorded or not) ends through the instrumentation; ours (UnsampledSpan) records the metric only. */
   upstreamSpan: boolean;
   done: boolean;
-  /** The 1.x line's: its start, and its utils module, which its ends are called with. */
+  /** The 1.x line's start, which its ends are called with. */
   v1: V1Start | undefined;
-  v1Utils: HttpUtilsV1 | undefined;
 }
 type StatefulResponse = ServerResponse & { [kRequestState]?: RequestState };
 
@@ -243,7 +242,7 @@ function finishUpstream(state: RequestState, response: StatefulResponse): void {
 /** The instrumentation's end of a span whose response failed (`thrown`: a 'request' listener threw). */
 function failUpstream(state: RequestState, error: unknown, thrown: boolean): void {
   if (state.v1 === undefined) state.http._onServerResponseError(state.span, state.metricAttributes, state.startTime, error);
-  else if (thrown) throwV1ServerSpan(state.http as unknown as HttpInstrumentationV1, state.v1Utils!, state.v1, error);
+  else if (thrown) throwV1ServerSpan(state.http as unknown as HttpInstrumentationV1, state.v1, error);
   else failV1ServerSpan(state.http as unknown as HttpInstrumentationV1, state.v1, error);
 }
 
@@ -257,7 +256,7 @@ function onResponseClose(this: StatefulResponse): void {
   }
   if (state.v1 !== undefined && state.span instanceof UnsampledSpan) {
     // Started by startV1UnsampledRequest. The route is read from the request's RPC metadata, which is what the active context would hold.
-    finishV1UnsampledRequest(state.http as unknown as HttpInstrumentationV1, state.v1Utils!, state.request, this, state.rpc.route, state.v1);
+    finishV1UnsampledRequest(state.http as unknown as HttpInstrumentationV1, state.request, this, state.rpc.route, state.v1);
     return;
   }
   // The instrumentation reads the route from the active context's RPC metadata.
@@ -406,7 +405,7 @@ export function serveFromChannels(
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
       requestContext = serverRequestContext(parentContext, span, rpc);
       const startTime = v1 !== undefined ? v1.startTime : upstreamSpan ? hrTime() : undefined;
-      const state: RequestState = { http, request, span, context: requestContext, rpc, metricAttributes, startTime, startMs, upstreamSpan, done: false, v1, v1Utils };
+      const state: RequestState = { http, request, span, context: requestContext, rpc, metricAttributes, startTime, startMs, upstreamSpan, done: false, v1 };
       (response as StatefulResponse)[kRequestState] = state;
       // Before the context is bound: these need no context of their own.
       response.on('close', onResponseClose as Listener);

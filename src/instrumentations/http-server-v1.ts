@@ -78,9 +78,10 @@ export function v1Problem(candidate: object, utils: object | undefined): string 
   return utilsShape === undefined ? undefined : `its utils module's ${utilsShape}`;
 }
 
-/** A 1.x request's span as started, with what its end is called with. */
+/** A 1.x request's span as started, with what its end is called with (and the utils module its ends use). */
 export interface V1Start {
   span: Span;
+  utils: HttpUtilsV1;
   oldMetricAttributes: Attributes;
   stableMetricAttributes: Attributes;
   startTime: unknown;
@@ -105,7 +106,7 @@ export function startV1ServerSpan(
   if (spanAttributes['network.protocol.version']) stableMetricAttributes['network.protocol.version'] = spanAttributes['network.protocol.version'];
   const span = http._startHttpSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes: spanAttributes }, parentContext);
   http._headerCapture.server.captureRequestHeaders(span, (header) => request.headers[header]);
-  return { span, oldMetricAttributes, stableMetricAttributes, startTime };
+  return { span, utils, oldMetricAttributes, stableMetricAttributes, startTime };
 }
 
 let lastHost: string | undefined;
@@ -138,7 +139,7 @@ export function startV1UnsampledRequest(http: HttpInstrumentationV1, utils: Http
   utils.setAttributesFromHttpKind(request.httpVersion, read);
   const startTime = hrTime();
   http._spanNotEnded.add(span);
-  return { span, oldMetricAttributes: utils.getIncomingRequestMetricAttributes(read), stableMetricAttributes: {}, startTime };
+  return { span, utils, oldMetricAttributes: utils.getIncomingRequestMetricAttributes(read), stableMetricAttributes: {}, startTime };
 }
 
 /**
@@ -152,7 +153,6 @@ export function startV1UnsampledRequest(http: HttpInstrumentationV1, utils: Http
  */
 export function finishV1UnsampledRequest(
   http: HttpInstrumentationV1,
-  utils: HttpUtilsV1,
   request: { socket?: { localPort?: number } | null },
   response: { statusCode?: number },
   route: string | undefined,
@@ -161,7 +161,7 @@ export function finishV1UnsampledRequest(
   const read: Attributes = { 'http.status_code': response.statusCode };
   if (request.socket) read['net.host.port'] = request.socket.localPort;
   if (route !== undefined) read['http.route'] = route;
-  Object.assign(started.oldMetricAttributes, utils.getIncomingRequestMetricAttributesOnResponse(read));
+  Object.assign(started.oldMetricAttributes, started.utils.getIncomingRequestMetricAttributesOnResponse(read));
   http._closeHttpSpan(started.span, SpanKind.SERVER, started.startTime, started.oldMetricAttributes, started.stableMetricAttributes);
 }
 
@@ -176,7 +176,7 @@ export function failV1ServerSpan(http: HttpInstrumentationV1, started: V1Start, 
 }
 
 /** The end of a request's span when a 'request' listener threw, as the patched emit ends it (without the error handler). */
-export function throwV1ServerSpan(http: HttpInstrumentationV1, utils: HttpUtilsV1, started: V1Start, error: unknown): void {
-  utils.setSpanWithError(started.span, error, http._semconvStability);
+export function throwV1ServerSpan(http: HttpInstrumentationV1, started: V1Start, error: unknown): void {
+  started.utils.setSpanWithError(started.span, error, http._semconvStability);
   http._closeHttpSpan(started.span, SpanKind.SERVER, started.startTime, started.oldMetricAttributes, started.stableMetricAttributes);
 }

@@ -92,7 +92,7 @@ describe('finishV1UnsampledRequest', () => {
       const ours = make();
       const oursSeen = recorded(ours);
       const oursStart = startV1UnsampledRequest(ours, utils, incoming, 'http', new UnsampledSpan(undefined))!;
-      finishV1UnsampledRequest(ours, utils, incoming, response(status), route, oursStart);
+      finishV1UnsampledRequest(ours, incoming, response(status), route, oursStart);
 
       const theirs = make();
       const theirsSeen = recorded(theirs);
