@@ -35,7 +35,8 @@ export const FULL: BenchProfile = {
   startup: { warmupRounds: 1, rounds: 8, settleMs: 300 },
   throughput: { connections: 20, durationSeconds: 6, warmupSeconds: 1, rounds: 3, fixedLoadSeconds: 5, fixedLoadWarmupSeconds: 2, fixedLoadRounds: 3 },
   tree: { warmupRounds: 1, rounds: 5 },
-  micro: { spansPerRound: 20_000, warmupRounds: 5, rounds: 15 },
+  // Rounds of the batch processor's default queue size (span-pipeline-micro.ts says why), ~300,000 spans timed.
+  micro: { spansPerRound: 2_048, warmupRounds: 50, rounds: 150 },
   exportLoop: { durationMs: 5_000, rounds: 3 },
 };
 
@@ -45,7 +46,7 @@ export const QUICK: BenchProfile = {
   throughput: { connections: 20, durationSeconds: 3, warmupSeconds: 1, rounds: 1, fixedLoadSeconds: 3, fixedLoadWarmupSeconds: 1, fixedLoadRounds: 1 },
   // The upstream tree takes seconds per copy; the install just made (or used) it warm in the page cache.
   tree: { warmupRounds: 0, rounds: 3 },
-  micro: { spansPerRound: 10_000, warmupRounds: 3, rounds: 5 },
+  micro: { spansPerRound: 2_048, warmupRounds: 15, rounds: 25 },
   exportLoop: { durationMs: 2_000, rounds: 1 },
 };
 

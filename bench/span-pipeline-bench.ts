@@ -1,7 +1,7 @@
 /**
  * Benchmark 4: the span pipeline.
- *   a) our sampler and processor per span (span-pipeline-micro.ts, in its own
- *      process under the Node being measured);
+ *   a) our sampler and processor per span (span-pipeline-micro.ts, bundled as
+ *      the distribution is, in its own process under the Node being measured);
  *   b) spans per second exported end to end: span-export-loop.cjs under
  *      --require of our tree (and of the upstream register, for scale) makes
  *      spans for a fixed time; the receiver counts what arrived.
@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from '../scripts/stage';
+import { bundleScript } from './bundled-script';
 import { runInterleaved } from './interleave';
 import { processEnv, spansFrom, type MajorContext } from './major-context';
 import type { BenchProfile } from './options';
@@ -80,7 +81,7 @@ export async function benchSpanPipeline(context: MajorContext, profile: Pick<Ben
     BENCH_WARMUP_ROUNDS: String(profile.micro.warmupRounds),
     BENCH_ROUNDS: String(profile.micro.rounds),
   };
-  const microOut = await runChild(node, ['--import', 'tsx', join(__dirname, 'span-pipeline-micro.ts')], microEnv, 300_000, `node${major} span pipeline micro-benchmark`);
+  const microOut = await runChild(node, [await bundleScript(join(__dirname, 'span-pipeline-micro.ts'))], microEnv, 300_000, `node${major} span pipeline micro-benchmark`);
   const micro = lastJsonLine<MicroFigures>(microOut, 'span-pipeline-micro.ts');
 
   context.log(`node${major} span pipeline: export loop, ${profile.exportLoop.rounds} rounds of ${profile.exportLoop.durationMs} ms, ours and upstream`);
