@@ -49,9 +49,13 @@ export class Redactor {
   redactAttributes(attributes: Record<string, Value>): void {
     const lastKeys = this.lastKeys;
     const lastKinds = this.lastKinds;
-    // One URL is often written under two keys (http.url and url.full): redacted once.
+    // One URL is often written under two keys (http.url and url.full), with a
+    // path under two more (http.target, then url.path and url.query): the last
+    // two URLs are kept with what they became, so each is redacted once.
     let url: string | undefined;
     let redactedUrl = '';
+    let otherUrl: string | undefined;
+    let otherRedactedUrl = '';
     let position = 0;
     for (const key in attributes) {
       let kind: KeyKind;
@@ -74,10 +78,14 @@ export class Redactor {
       if (kind === KeyKind.DbStatement) {
         redacted = sanitizeSql(value);
       } else if (kind === KeyKind.Query) {
-        redacted = this.redactUrl(value, true);
+        redacted = isQueryOfKeptUrl(value, url, redactedUrl) || isQueryOfKeptUrl(value, otherUrl, otherRedactedUrl) ? value : this.redactUrl(value, true);
       } else if (value === url) {
         redacted = redactedUrl;
+      } else if (value === otherUrl) {
+        redacted = otherRedactedUrl;
       } else {
+        otherUrl = url;
+        otherRedactedUrl = redactedUrl;
         url = value;
         redacted = redactedUrl = this.redactUrl(value);
       }
@@ -157,6 +165,20 @@ export function sanitizeSql(statement: string): string {
  */
 export function sanitizeDbErrorText(text: string): string {
   return sanitizeSql(text.replace(/near '[\s\S]*' at line (\d+)/, 'near ? at line $1'));
+}
+
+/**
+ * Whether `query` is all that follows the first `?` of `url`, which redaction
+ * left unchanged: then the query's parameters are the URL's, and redacting it
+ * on its own would leave it unchanged too. Not for a query that starts with
+ * `?` (read as a bare query's optional `?`) or that could read as a URL with
+ * user-info: those are redacted on their own.
+ */
+function isQueryOfKeptUrl(query: string, url: string | undefined, redactedUrl: string): boolean {
+  if (url === undefined || redactedUrl !== url || query.charCodeAt(0) === 63 /* ? */) return false;
+  const at = url.length - query.length;
+  if (at < 1 || url.charCodeAt(at - 1) !== 63 || url.indexOf('?') !== at - 1 || !url.endsWith(query)) return false;
+  return !(startsWithLetter(query) && query.includes('@'));
 }
 
 function startsWithLetter(text: string): boolean {
