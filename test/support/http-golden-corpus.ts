@@ -112,6 +112,7 @@ export const CORPUS: Case[] = [
   { what: '500', spans: ['SERVER /plain/status/500'], outcome: '500', send: get('/plain/status/500') },
   { what: '503', spans: ['SERVER /plain/status/503'], outcome: '503', send: get('/plain/status/503') },
   { what: 'a request listener that throws synchronously', spans: ['SERVER /plain/throw/sync'], outcome: '500', send: get('/plain/throw/sync') },
+  { what: 'a tick the request listener queued throws', spans: ['SERVER /plain/throwtick/later'], outcome: '500', send: get('/plain/throwtick/later') },
   { what: 'res.destroy(error)', spans: ['SERVER /plain/destroy/boom'], outcome: 'error ECONNRESET', send: get('/plain/destroy/boom') },
   { what: 'an Express handler that throws (Express answers 500)', spans: ['SERVER /express/fail'], outcome: '500', send: get('/express/fail') },
   { what: 'an Express route', spans: ['SERVER /users/42'], outcome: '200', send: get('/users/42') },
