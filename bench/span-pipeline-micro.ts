@@ -10,7 +10,8 @@
  * A round holds 2,048 ended spans, the batch processor's default queue size:
  * the most an app keeps at once. More, and the scavenges the processor's
  * allocations trigger copy spans no app would still hold (at 20,000 per
- * round the processor took ~1.4 µs per span on Node 20 against ~0.85).
+ * round the processor took ~1.4 µs per span on Node 20 against ~0.85, both
+ * measured before 8b4b49b's redaction change took it to ~0.63).
  * Prints one JSON line: medians over the rounds, in ns per span.
  *
  * Env: BENCH_SPANS_PER_ROUND, BENCH_WARMUP_ROUNDS, BENCH_ROUNDS;
