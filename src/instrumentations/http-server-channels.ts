@@ -223,6 +223,7 @@ interface RequestState {
   span: Span;
   context: Context;
   rpc: RPCMetadata;
+  /** The duration's attributes of the request, for the 2.x and 3.x lines' ends (the 1.x line's ends read theirs from `v1`, the same object). */
   metricAttributes: Attributes;
   startTime: unknown;
   startMs: number;
