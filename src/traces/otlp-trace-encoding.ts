@@ -72,7 +72,8 @@ export function encodeSpan(span: ReadableSpan): EncodedSpan {
   chunkUsed += size;
   // A rare huge span does not keep its buffer's size for every span after it.
   if (size > MAX_KEPT_SPAN_WRITER_BYTES) spanWriter = undefined;
-  return new EncodedSpan(span.spanContext(), span.resource, span.instrumentationScope, span.name, chunk, start, chunkUsed);
+  const context = span.spanContext();
+  return new EncodedSpan(context.traceFlags, context.traceState, span.resource, span.instrumentationScope, span.name, chunk, start, chunkUsed);
 }
 
 function writeResourceSpansContent(writer: BackwardProtobufWriter, resource: Resource, scopes: Map<Scope, ExportedSpan[]>): void {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TraceState } from '@opentelemetry/core';
 import { encodingAtEnd } from '../../src/traces/encoding-at-end';
 import { EncodedSpan, markTakesEncodedSpans, takesEncodedSpans } from '../../src/traces/encoded-span';
 import { encodeSpan, encodeTraceExportRequest } from '../../src/traces/otlp-trace-encoding';
@@ -38,9 +39,25 @@ describe('encodingAtEnd', () => {
     expect(next.reached[1]).toBeInstanceOf(EncodedSpan);
     expect(next.reached[2]).not.toBeInstanceOf(EncodedSpan);
     const encoded = next.reached[1] as unknown as EncodedSpan;
-    expect(encoded.spanContext()).toEqual(later!.spanContext());
+    const context = encoded.spanContext();
+    expect({ traceId: context.traceId, spanId: context.spanId, traceFlags: context.traceFlags, traceState: context.traceState }).toEqual(later!.spanContext());
     expect([encoded.name, encoded.resource, encoded.instrumentationScope]).toEqual([later!.name, later!.resource, later!.instrumentationScope]);
     expect(Buffer.from(encodeTraceExportRequest([encoded])).equals(Buffer.from(encodeTraceExportRequest([later!])))).toBe(true);
+  });
+
+  it("keeps each span's context: ids read back from its bytes, flags and trace state as they were", () => {
+    const withState = (span: ReadableSpan, traceState: string): ReadableSpan => {
+      const context = { ...span.spanContext(), traceFlags: 3, traceState: new TraceState(traceState) };
+      return Object.assign(Object.create(span), { spanContext: () => context });
+    };
+    const spans = [...serverSpans(20), ...serverSpans(2).map((span) => withState(span, 'vendor=a,other=b'))];
+    for (const span of spans) {
+      const context = encodeSpan(span).spanContext();
+      const original = span.spanContext();
+      expect([context.traceId, context.spanId, context.traceFlags, context.traceState]).toEqual([original.traceId, original.spanId, original.traceFlags, original.traceState]);
+      expect(context.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(context.spanId).toMatch(/^[0-9a-f]{16}$/);
+    }
   });
 
   it('never encodes for an exporter that does not take encoded spans', () => {
