@@ -3,7 +3,7 @@
  * anyvalue.proto), only the fields this agent sends or reads. Field numbers
  * are the spec's; everything else a server sends is skipped.
  */
-import { bytesField, ProtoWriter, readFields, repeatedBytes, uintField } from './protobuf';
+import { bytesField, ProtoWriter, readFields, repeatedBytes, uintField } from '../protobuf-wire';
 
 /** AgentCapabilities bits we declare. */
 export const CAPABILITIES = {

@@ -12,6 +12,7 @@
  * the SDK's context object with its two id strings was ~130 bytes a span.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { bytesField, readFields } from '../protobuf-wire';
 
 type SpanContext = ReturnType<ReadableSpan['spanContext']>;
 
@@ -32,32 +33,24 @@ export class EncodedSpan {
     return this.end - this.start;
   }
 
-  /** trace_id (field 1), in lowercase hex as the SDK makes ids. */
+  /** trace_id (field 1 of the Span message), in lowercase hex as the SDK makes ids. */
   get traceId(): string {
-    return bytesField(this.chunk, this.start, this.end).hex;
+    return this.idField(1);
   }
 
-  /** span_id (field 2), right after it. */
+  /** span_id (field 2). */
   get spanId(): string {
-    return bytesField(this.chunk, bytesField(this.chunk, this.start, this.end).next, this.end).hex;
+    return this.idField(2);
   }
 
   spanContext(): SpanContext {
     return this;
   }
-}
 
-/** The bytes field at `at` (tag, varint length, bytes) as hex, and where the next field starts. */
-function bytesField(chunk: Buffer, at: number, end: number): { hex: string; next: number } {
-  let position = at + 1;
-  let length = 0;
-  for (let shift = 0; position < end; shift += 7) {
-    const byte = chunk[position++]!;
-    length |= (byte & 0x7f) << shift;
-    if (byte < 0x80) break;
+  // Parses the whole message: only asked for outside the export path, which reads the flags alone.
+  private idField(field: number): string {
+    return bytesField(readFields(this.chunk.subarray(this.start, this.end)), field)?.toString('hex') ?? '';
   }
-  const next = Math.min(position + length, end);
-  return { hex: chunk.toString('hex', position, next), next };
 }
 
 /** What the export path carries: spans as the SDK made them, or already encoded. */

@@ -1,7 +1,9 @@
 /**
- * The few protobuf wire-format pieces OpAMP's messages need, written by hand
- * so the client runs on every Node major we ship (14+) without a dependency.
- * The reader never trusts lengths: a field that runs past its buffer throws.
+ * The few protobuf wire-format pieces we need beside our OTLP encoder: OpAMP's
+ * messages both ways, and an encoded span's ids read back from its bytes.
+ * Written by hand so they run on every Node major we ship (14+) without a
+ * dependency. The reader never trusts lengths: a field that runs past its
+ * buffer throws.
  */
 
 export class ProtoWriter {
