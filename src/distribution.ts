@@ -167,7 +167,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
   const { batch } = config.traces;
   const watchedExport =
     exporter instanceof GuardedSpanExporter
-      ? exporter.watchQueue(batchProcessor, config.traces.exportMaxBytes * Math.ceil(batch.maxQueueSize / batch.maxExportBatchSize))
+      ? exporter.watchQueue(batchProcessor, { maxSpans: batch.maxQueueSize, maxBytes: config.traces.exportMaxBytes * Math.ceil(batch.maxQueueSize / batch.maxExportBatchSize) })
       : batchProcessor;
   const encodedExport = created ? encodingAtEnd(watchedExport, created.takesEncoded, (level, line) => diagnostics.log(level, line)) : watchedExport;
   const exportProcessor = opamp ? gatedSpanProcessor(encodedExport, opamp.gates.traces) : encodedExport;

@@ -31,8 +31,13 @@ export class GuardedSpanExporter implements SpanExporter {
   private captured: ExportedSpan[][] | undefined;
   private unansweredSpans = 0;
   private readonly whenAnswered: Array<() => void> = [];
-  /** Sampled spans given to the batch processor and not yet handed to us (see watchQueue). */
-  private readonly queued = new Set<ExportedSpan>();
+  /**
+   * Sampled spans given to the batch processor and not yet handed to us,
+   * oldest first (see watchQueue). An array, not a set: the processor hands
+   * them over in the order given, and each scavenge copies an array's slot
+   * for less than a set's entry.
+   */
+  private readonly queued: ExportedSpan[] = [];
   /** The bytes of the encoded spans among them. */
   private queuedBytes = 0;
 
@@ -95,27 +100,31 @@ export class GuardedSpanExporter implements SpanExporter {
    * its queue over synchronously, except while the resource's asynchronous
    * attributes (detectors, up to 1 s) are pending, when the processor defers
    * the export to a promise an 'exit' listener never sees resolve. The spans
-   * watched here are taken then all the same (at most its queue's size).
+   * watched here are taken then all the same. The queue's bounds are kept
+   * here, before the processor: a span past them is dropped and counted, so
+   * the processor (whose own queue is never longer) is given every span
+   * watched, and its batches are the head of ours.
    */
-  watchQueue(batchProcessor: SpanProcessor, maxQueuedBytes: number): SpanProcessor & { next: SpanProcessor } {
+  watchQueue(batchProcessor: SpanProcessor, bounds: { maxSpans: number; maxBytes: number }): SpanProcessor & { next: SpanProcessor } {
+    const { maxSpans, maxBytes } = bounds;
     return {
       next: batchProcessor,
       onStart: (span: Span, parentContext: Context) => batchProcessor.onStart(span, parentContext),
       onEnd: (span: ReadableSpan) => {
         if ((span.spanContext().traceFlags & 1) !== 0) {
-          const bytes = encodedBytes(span);
-          if (bytes > 0 && this.queuedBytes + bytes > maxQueuedBytes) {
-            this.diagnostics.once('export.queue-bytes', 'warn', `the export queue already holds ${this.queuedBytes} bytes of spans (at most ${maxQueuedBytes}: CUSTOM_OTEL_EXPORT_MAX_BYTES for each batch the queue holds); newer spans are dropped until a batch is sent (dropped spans are counted)`);
+          if (this.queued.length >= maxSpans) {
+            this.diagnostics.once('export.queue-spans', 'warn', `the export queue already holds ${this.queued.length} spans (at most ${maxSpans}: OTEL_BSP_MAX_QUEUE_SIZE); newer spans are dropped until a batch is sent (dropped spans are counted)`);
             this.diagnostics.count('spans not exported', 1);
             return;
           }
-          this.queued.add(span);
-          this.queuedBytes += bytes;
-          if (this.queued.size > MAX_UNANSWERED_SPANS) {
-            const oldest = this.queued.values().next().value as ExportedSpan;
-            this.queued.delete(oldest);
-            this.queuedBytes -= encodedBytes(oldest);
+          const bytes = encodedBytes(span);
+          if (bytes > 0 && this.queuedBytes + bytes > maxBytes) {
+            this.diagnostics.once('export.queue-bytes', 'warn', `the export queue already holds ${this.queuedBytes} bytes of spans (at most ${maxBytes}: CUSTOM_OTEL_EXPORT_MAX_BYTES for each batch the queue holds); newer spans are dropped until a batch is sent (dropped spans are counted)`);
+            this.diagnostics.count('spans not exported', 1);
+            return;
           }
+          this.queued.push(span);
+          this.queuedBytes += bytes;
         }
         batchProcessor.onEnd(span);
       },
@@ -125,7 +134,24 @@ export class GuardedSpanExporter implements SpanExporter {
   }
 
   private handedOver(spans: ExportedSpan[]): void {
-    for (const span of spans) if (this.queued.delete(span)) this.queuedBytes -= encodedBytes(span);
+    const queued = this.queued;
+    let taken = 0;
+    while (taken < spans.length && queued[taken] === spans[taken]) this.queuedBytes -= encodedBytes(spans[taken++]!);
+    if (taken < spans.length) this.takeOutOfTurn(new Set(spans.slice(taken)), taken);
+    queued.copyWithin(0, taken);
+    queued.length -= taken;
+  }
+
+  /** Spans handed over that were not the head of the queue (not watched, or not in turn): found by a pass over the rest. */
+  private takeOutOfTurn(spans: Set<ExportedSpan>, from: number): void {
+    const queued = this.queued;
+    let kept = from;
+    for (let i = from; i < queued.length; i++) {
+      const span = queued[i]!;
+      if (spans.has(span)) this.queuedBytes -= encodedBytes(span);
+      else queued[kept++] = span;
+    }
+    queued.length = kept;
   }
 
   /** Resolves once every batch sent has its answer (or its failure). */
@@ -147,9 +173,9 @@ export class GuardedSpanExporter implements SpanExporter {
     } catch {
       // the processor's flush: what it handed over is still taken
     }
-    const spans = [...this.unanswered, ...captured, [...this.queued]].flat();
+    const spans = [...this.unanswered, ...captured, this.queued.slice()].flat();
     this.unanswered.clear();
-    this.queued.clear();
+    this.queued.length = 0;
     this.queuedBytes = 0;
     this.unansweredSpans = 0;
     for (const resolve of this.whenAnswered.splice(0)) resolve();

@@ -64,7 +64,7 @@ describe('the span exporter at exit', () => {
     const guarded = new GuardedSpanExporter(held.exporter, 'collector', 10_000, diagnostics);
     const reached: ReadableSpan[] = [];
     const batch = { onStart: () => undefined, onEnd: (span: ReadableSpan) => void reached.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
-    const watched = guarded.watchQueue(batch, 1 << 30);
+    const watched = guarded.watchQueue(batch, { maxSpans: 2048, maxBytes: 1 << 30 });
     const sent = fakeSpan({ name: 'sent' });
     const held1 = fakeSpan({ name: 'still queued' });
     const unsampled = fakeSpan({ name: 'unsampled', spanContext: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203332', traceFlags: 0 } });
@@ -80,7 +80,7 @@ describe('the span exporter at exit', () => {
     const { diagnostics, lines } = capture();
     const held = heldExporter<ReadableSpan[]>();
     const guarded = new GuardedSpanExporter(held.exporter, 'collector', 10_000, diagnostics);
-    const watched = guarded.watchQueue({ onStart: () => undefined, onEnd: () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined }, 1 << 30);
+    const watched = guarded.watchQueue({ onStart: () => undefined, onEnd: () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined }, { maxSpans: 2048, maxBytes: 1 << 30 });
     const dropped = [fakeSpan({ name: 'dropped' }), fakeSpan({ name: 'dropped too' })];
     for (const span of dropped) watched.onEnd(span);
     guarded.export(Array.from({ length: MAX_UNANSWERED_SPANS }, () => fakeSpan({ name: 'unanswered' })), () => undefined);
