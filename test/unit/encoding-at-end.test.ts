@@ -105,15 +105,20 @@ describe("an encoded span's size for the size limit", () => {
   });
 });
 
+/** A guard over an exporter that answers at once, watching the queue of a processor that collects what reaches it. */
+function watchedQueue(bounds: { maxSpans: number; maxBytes: number }) {
+  const lines: string[] = [];
+  const diagnostics = new Diagnostics((line) => lines.push(line));
+  const guarded = new GuardedSpanExporter({ export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, 'collector', 10_000, diagnostics);
+  const batch = collecting();
+  return { lines, diagnostics, guarded, batch, watched: guarded.watchQueue(batch, bounds) };
+}
+
 describe('the export queue is bounded in bytes', () => {
   it('drops and counts a span past the bound, and takes spans again once a batch is handed over', () => {
-    const lines: string[] = [];
-    const diagnostics = new Diagnostics((line) => lines.push(line));
-    const guarded = new GuardedSpanExporter({ export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, 'collector', 10_000, diagnostics);
-    const batch = collecting();
     const encoded = serverSpans(10).map((span) => encodeSpan(span));
     const size = encoded[0]!.byteLength;
-    const watched = guarded.watchQueue(batch, { maxSpans: 2048, maxBytes: size * 3 + 1 });
+    const { lines, diagnostics, guarded, batch, watched } = watchedQueue({ maxSpans: 2048, maxBytes: size * 3 + 1 });
     for (const span of encoded.slice(0, 4)) watched.onEnd(span as unknown as ReadableSpan);
     expect(batch.reached, 'three fit, the fourth is dropped').toHaveLength(3);
     expect(lines.join('\n')).toMatch(/export queue already holds \d+ bytes of spans \(at most \d+: CUSTOM_OTEL_EXPORT_MAX_BYTES for each batch the queue holds\); newer spans are dropped/);
@@ -122,7 +127,7 @@ describe('the export queue is bounded in bytes', () => {
     guarded.export(batch.reached.splice(0, 2) as never, () => undefined);
     for (const span of encoded.slice(4, 6)) watched.onEnd(span as unknown as ReadableSpan);
     expect(batch.reached, 'two handed over: room for two').toHaveLength(3);
-    // Spans as the SDK made them are bounded by count, as before.
+    // Spans as the SDK made them weigh no bytes here: only their count bounds them.
     for (const span of serverSpans(5)) watched.onEnd(span);
     expect(batch.reached).toHaveLength(8);
   });
@@ -130,12 +135,8 @@ describe('the export queue is bounded in bytes', () => {
 
 describe('the export queue is bounded in spans', () => {
   it('drops and counts a span past OTEL_BSP_MAX_QUEUE_SIZE before the batch processor sees it, and takes spans again once a batch is handed over', () => {
-    const lines: string[] = [];
-    const diagnostics = new Diagnostics((line) => lines.push(line));
-    const guarded = new GuardedSpanExporter({ export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, 'collector', 10_000, diagnostics);
-    const batch = collecting();
     const encoded = serverSpans(6).map((span) => encodeSpan(span) as unknown as ReadableSpan);
-    const watched = guarded.watchQueue(batch, { maxSpans: 3, maxBytes: 1 << 30 });
+    const { lines, diagnostics, guarded, batch, watched } = watchedQueue({ maxSpans: 3, maxBytes: 1 << 30 });
     for (const span of encoded.slice(0, 4)) watched.onEnd(span);
     expect(batch.reached, 'three fit, the fourth is dropped').toEqual(encoded.slice(0, 3));
     expect(lines.join('\n')).toContain('the export queue already holds 3 spans (at most 3: OTEL_BSP_MAX_QUEUE_SIZE); newer spans are dropped');
@@ -147,10 +148,9 @@ describe('the export queue is bounded in spans', () => {
   });
 
   it('takes a batch handed over out of turn, and keeps for the exit delivery exactly what was not handed over', () => {
-    const guarded = new GuardedSpanExporter({ export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, 'collector', 10_000, new Diagnostics(() => undefined));
     const encoded = serverSpans(5).map((span) => encodeSpan(span) as unknown as ReadableSpan);
     const size = (encoded[0] as unknown as EncodedSpan).byteLength;
-    const watched = guarded.watchQueue(collecting(), { maxSpans: 5, maxBytes: size * 5 });
+    const { guarded, watched } = watchedQueue({ maxSpans: 5, maxBytes: size * 5 });
     for (const span of encoded) watched.onEnd(span);
     guarded.export([encoded[3]!, encoded[1]!], () => undefined);
     guarded.export([encoded[0]!], () => undefined);
