@@ -23,7 +23,7 @@ export class EncodedSpan {
     readonly resource: ReadableSpan['resource'],
     readonly instrumentationScope: ReadableSpan['instrumentationScope'],
     readonly name: string,
-    /** The content of the span's Span message (trace.proto), without its tag and length: chunk[start, end); trace_id and span_id come first. */
+    /** The content of the span's Span message (trace.proto), without its tag and length: chunk[start, end). */
     readonly chunk: Buffer,
     readonly start: number,
     readonly end: number,

@@ -22,7 +22,7 @@ interface ExportResult {
 }
 const SUCCESS = 0;
 const FAILED = 1;
-/** As many spans as the batch processor's queue holds. */
+/** The batch processor's default queue size (OTEL_BSP_MAX_QUEUE_SIZE): a collector that stops answering holds at most one more queue's worth. */
 export const MAX_UNANSWERED_SPANS = 2048;
 
 export class GuardedSpanExporter implements SpanExporter {
