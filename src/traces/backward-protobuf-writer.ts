@@ -15,41 +15,50 @@ const LONG_STRING = 32;
 
 export class BackwardProtobufWriter {
   private buffer: Buffer;
-  /** Index of the first written byte; everything from here to the end is output. */
+  /** Index of the first written byte; everything from here to `end` is output. */
   pos: number;
+  /** Index just past the output: the buffer's length, or where writeInto was asked to end. */
+  private end: number;
 
   constructor(initialBytes: number) {
     this.buffer = Buffer.allocUnsafe(Math.max(64, initialBytes));
-    this.pos = this.buffer.length;
+    this.pos = this.end = this.buffer.length;
   }
 
   /** Bytes written so far: a message's length is `end - writer.length` after writing it. */
   get length(): number {
-    return this.buffer.length - this.pos;
+    return this.end - this.pos;
   }
 
   /** The written bytes (a view, valid until the writer is cleared). */
   finish(): Uint8Array {
-    return this.buffer.subarray(this.pos);
+    return this.buffer.subarray(this.pos, this.end);
   }
 
-  /** Copies what is written into `target` at `at`. */
-  copyTo(target: Buffer, at: number): void {
-    this.buffer.copy(target, at, this.pos);
+  /**
+   * Writes from now on into `target`, ending at `end` (before bytes already
+   * there), so that what is written needs no copy. Should it outgrow
+   * target[0, end), it moves to a buffer of its own (`target` no longer
+   * holds it: see `writtenInto`).
+   */
+  writeInto(target: Buffer, end: number): void {
+    this.buffer = target;
+    this.pos = this.end = end;
   }
 
-  /** Forgets what is written, to write anew into the same buffer (its views from finish() are then overwritten). */
-  clear(): void {
-    this.pos = this.buffer.length;
+  /** The buffer holding what is written: written[pos, pos + length). */
+  get writtenInto(): Buffer {
+    return this.buffer;
   }
 
   /** Room for `bytes` more in front of what is written; grows by copying what is written to the end of a larger buffer. */
   reserve(bytes: number): void {
     if (this.pos >= bytes) return;
-    const written = this.buffer.length - this.pos;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, written + bytes + 64));
-    this.buffer.copy(grown, grown.length - written, this.pos);
+    const written = this.end - this.pos;
+    const grown = Buffer.allocUnsafe(Math.max(64, 2 * (written + bytes)));
+    this.buffer.copy(grown, grown.length - written, this.pos, this.end);
     this.buffer = grown;
+    this.end = grown.length;
     this.pos = grown.length - written;
   }
 

@@ -27,13 +27,15 @@ const BYTES_PER_SPAN_GUESS = 1024;
 
 const encodedResources = new WeakMap<Resource, Uint8Array>();
 const encodedScopes = new WeakMap<object, Uint8Array>();
-const MAX_KEPT_SPAN_WRITER_BYTES = 64 * 1024;
-// Encoded spans are copied one after another into chunks of this size (a
-// larger span gets a chunk of its own): one allocation per chunk, not per span.
+// Spans encoded as they end are written straight into chunks of this size,
+// from the end towards the start (a span that outgrows a chunk's room keeps
+// the buffer the writer moved it to, and the next span opens a new chunk):
+// one allocation per chunk, not per span, and no copy.
 const SPAN_CHUNK_BYTES = 64 * 1024;
 let chunk = Buffer.alloc(0);
-let chunkUsed = 0;
-let spanWriter: BackwardProtobufWriter | undefined;
+/** chunk[0, chunkRoom) is free; the spans already written fill chunk[chunkRoom, length). */
+let chunkRoom = 0;
+const spanWriter = new BackwardProtobufWriter(0);
 
 /** Encodes an ExportTraceServiceRequest of the spans, grouped by resource and then scope (by identity, as upstream does). */
 export function encodeTraceExportRequest(spans: readonly ExportedSpan[]): Uint8Array {
@@ -59,21 +61,20 @@ export function encodeTraceExportRequest(spans: readonly ExportedSpan[]): Uint8A
 
 /** The span as the export queue keeps it: its Span message's content, written now. */
 export function encodeSpan(span: ReadableSpan): EncodedSpan {
-  const writer = (spanWriter ??= new BackwardProtobufWriter(BYTES_PER_SPAN_GUESS * 4));
-  writer.clear();
-  writeSpanContent(writer, span);
-  const size = writer.length;
-  if (chunkUsed + size > chunk.length) {
-    chunk = Buffer.allocUnsafeSlow(Math.max(SPAN_CHUNK_BYTES, size));
-    chunkUsed = 0;
+  if (chunkRoom === 0) {
+    chunk = Buffer.allocUnsafeSlow(SPAN_CHUNK_BYTES);
+    chunkRoom = chunk.length;
   }
-  const start = chunkUsed;
-  writer.copyTo(chunk, start);
-  chunkUsed += size;
-  // A rare huge span does not keep its buffer's size for every span after it.
-  if (size > MAX_KEPT_SPAN_WRITER_BYTES) spanWriter = undefined;
+  const writer = spanWriter;
+  writer.writeInto(chunk, chunkRoom);
+  writeSpanContent(writer, span);
+  const holder = writer.writtenInto;
+  const start = writer.pos;
+  const end = start + writer.length;
+  // Outgrown: the span stays in the writer's buffer, and the next one opens a new chunk.
+  chunkRoom = holder === chunk ? start : 0;
   const context = span.spanContext();
-  return new EncodedSpan(context.traceFlags, context.traceState, span.resource, span.instrumentationScope, span.name, chunk, start, chunkUsed);
+  return new EncodedSpan(context.traceFlags, context.traceState, span.resource, span.instrumentationScope, span.name, holder, start, end);
 }
 
 function writeResourceSpansContent(writer: BackwardProtobufWriter, resource: Resource, scopes: Map<Scope, ExportedSpan[]>): void {

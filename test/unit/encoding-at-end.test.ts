@@ -92,6 +92,19 @@ describe('encodingAtEnd', () => {
   });
 });
 
+describe('spans encoded as they end share chunks of bytes', () => {
+  it('keeps every span whole across chunks, one that outgrows a chunk\'s room included, however many are encoded after it', () => {
+    // ~900 bytes a span: 300 fill several 64 KiB chunks; the large ones outgrow the room left at any point.
+    const spans = serverSpans(300);
+    spans.splice(100, 0, ...serverSpans(1, { payload: 'y'.repeat(100_000) }), ...serverSpans(1, { payload: 'z'.repeat(40_000) }));
+    const encoded = spans.map((span) => encodeSpan(span));
+    expect(new Set(encoded.map((span) => span.chunk)).size, 'spread over several chunks').toBeGreaterThan(4);
+    spans.forEach((span, i) => {
+      expect(Buffer.from(encodeTraceExportRequest([encoded[i]!])).equals(Buffer.from(encodeTraceExportRequest([span]))), `span ${i}`).toBe(true);
+    });
+  });
+});
+
 describe("an encoded span's size for the size limit", () => {
   it('is its bytes with their framing, and no less than a request of it takes beyond the envelope', () => {
     for (const span of serverSpans(20, { 'http.request.header.cookie': ['x'.repeat(300)] })) {
