@@ -51,6 +51,13 @@ export class BackwardProtobufWriter {
     return this.buffer;
   }
 
+  /** A copy of the bytes written since `length` was `since`. */
+  copyOfLast(since: number): Uint8Array {
+    const copy = new Uint8Array(this.length - since);
+    copy.set(this.buffer.subarray(this.pos, this.pos + copy.length));
+    return copy;
+  }
+
   /** Room for `bytes` more in front of what is written; grows by copying what is written to the end of a larger buffer. */
   reserve(bytes: number): void {
     if (this.pos >= bytes) return;

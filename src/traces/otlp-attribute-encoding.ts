@@ -19,34 +19,57 @@ const MIN_INT64 = -(2 ** 63);
 const MAX_INT64_EXCLUSIVE = 2 ** 63;
 
 /**
- * Encoded KeyValue.key fields (tag, length, UTF-8) by key. The same few dozen
- * keys recur on every span, so each is encoded once; the cap keeps keys of
- * unbounded variety from growing it without end (they are then encoded each time).
+ * What is kept per attribute key: its encoded KeyValue.key field (tag,
+ * length, UTF-8), and the last KeyValue written for it whole. The same few
+ * dozen keys recur on every span, and most of them with the value they had
+ * on the span before (method, scheme, host, protocol version, user agent,
+ * route): such a pair is copied as it was written. A key whose value keeps
+ * changing (a path, a peer's port) stops being kept after MAX_VALUE_CHANGES
+ * and then costs one comparison. The cap keeps keys of unbounded variety
+ * from growing the map without end (they are then encoded each time).
  */
+interface KeyEntry {
+  keyField: Uint8Array;
+  /** The value `pair` encodes. */
+  value: unknown;
+  /** The KeyValue's content (key and value fields), or undefined while none is kept. */
+  pair: Uint8Array | undefined;
+  changes: number;
+}
 const MAX_CACHED_KEYS = 4096;
-const encodedKeys = new Map<string, Uint8Array>();
+const MAX_VALUE_CHANGES = 8;
+// Longer strings are rarely repeated values (URLs, queries, messages), and would make kept pairs costly to hold.
+const MAX_KEPT_STRING = 64;
+const keyEntries = new Map<string, KeyEntry>();
 
-function encodedKey(key: string): Uint8Array | undefined {
-  const cached = encodedKeys.get(key);
-  if (cached !== undefined || encodedKeys.size >= MAX_CACHED_KEYS) return cached;
+function keyEntry(key: string): KeyEntry | undefined {
+  const cached = keyEntries.get(key);
+  if (cached !== undefined || keyEntries.size >= MAX_CACHED_KEYS) return cached;
   const utf8 = Buffer.from(key, 'utf8');
-  const field = new Uint8Array(1 + varintSize(utf8.length) + utf8.length);
-  field[0] = KEY;
+  const keyField = new Uint8Array(1 + varintSize(utf8.length) + utf8.length);
+  keyField[0] = KEY;
   let at = 1;
   for (let v = utf8.length; ; v >>>= 7) {
     if (v < 0x80) {
-      field[at++] = v;
+      keyField[at++] = v;
       break;
     }
-    field[at++] = (v & 0x7f) | 0x80;
+    keyField[at++] = (v & 0x7f) | 0x80;
   }
-  field.set(utf8, at);
-  encodedKeys.set(key, field);
-  return field;
+  keyField.set(utf8, at);
+  const entry: KeyEntry = { keyField, value: undefined, pair: undefined, changes: 0 };
+  keyEntries.set(key, entry);
+  return entry;
 }
 
 function varintSize(value: number): number {
   return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x20_0000 ? 3 : value < 0x1000_0000 ? 4 : 5;
+}
+
+/** Values whose encoding `===` decides: a kept pair is reused for an equal value only. */
+function keepable(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'number' || type === 'boolean' || (type === 'string' && (value as string).length <= MAX_KEPT_STRING);
 }
 
 /** Attributes as a repeated KeyValue field numbered `field`, in the object's key order. */
@@ -54,19 +77,29 @@ export function writeAttributes(writer: BackwardProtobufWriter, attributes: Reco
   const keys = Object.keys(attributes);
   for (let i = keys.length - 1; i >= 0; i--) {
     const key = keys[i]!;
+    const value = attributes[key];
     const end = writer.length;
-    writeKeyValueContent(writer, key, attributes[key]);
+    const entry = keyEntry(key);
+    if (entry !== undefined && entry.pair !== undefined && entry.value === value) {
+      writer.raw(entry.pair);
+    } else {
+      writeKeyValueContent(writer, key, value, entry);
+      if (entry !== undefined && entry.changes < MAX_VALUE_CHANGES && keepable(value)) {
+        if (entry.pair !== undefined) entry.changes++;
+        entry.value = value;
+        entry.pair = writer.copyOfLast(end);
+      }
+    }
     writer.lengthDelimited(field, end);
   }
 }
 
-function writeKeyValueContent(writer: BackwardProtobufWriter, key: string, value: unknown): void {
+function writeKeyValueContent(writer: BackwardProtobufWriter, key: string, value: unknown, entry: KeyEntry | undefined = keyEntry(key)): void {
   const valueEnd = writer.length;
   writeAnyValueContent(writer, value);
   writer.lengthDelimited(2, valueEnd);
-  const encoded = encodedKey(key);
-  if (encoded !== undefined) {
-    writer.raw(encoded);
+  if (entry !== undefined) {
+    writer.raw(entry.keyField);
   } else {
     writer.string(key);
     writer.uint32(KEY);

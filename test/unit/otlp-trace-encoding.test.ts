@@ -87,6 +87,15 @@ describe('our OTLP trace encoding against upstream otlp-transformer, decoded wit
     expect(Buffer.from(ours).equals(Buffer.from(upstream(large)))).toBe(true);
   });
 
+  it("writes each span's own value of an attribute whose value changes, before and after its last pair stops being kept", () => {
+    // Twelve changes pass the point where a key's pair is no longer replaced; then earlier values, the frozen one, and other types.
+    const values: unknown[] = [...'abcdefghijkl', 'l', 'a', 'l', 7, 7, true, false, 2.5, -0, 0, 'x'.repeat(65), 'x'.repeat(65)];
+    for (const value of values) {
+      const [span] = serverSpans(1, { 'changing.value': value as string, 'steady.value': 'same' });
+      expect(Buffer.from(encodeTraceExportRequest([span!])).equals(Buffer.from(upstream([span!]))), `changing.value = ${String(value)}`).toBe(true);
+    }
+  });
+
   it('encodes an empty batch as an empty request, as upstream does', () => {
     expect(encodeTraceExportRequest([])).toHaveLength(0);
     expect(upstream([])).toHaveLength(0);
