@@ -26,6 +26,7 @@ import { CustomSpanProcessor, type SpanObserver } from './processor/span-process
 import { OpenSpans } from './processor/open-spans';
 import { debugSpanLogger } from './processor/debug-span-log';
 import { GuardedSpanExporter } from './traces/guarded-span-exporter';
+import { randomIdGenerator } from './traces/random-ids';
 import { encodingAtEnd } from './traces/encoding-at-end';
 import { takesEncodedSpans, type ExportedSpan } from './traces/encoded-span';
 import { SizeLimitedSpanExporter } from './traces/size-limited-span-exporter';
@@ -178,6 +179,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, sdk: SdkLine = sdkLi
     sampler: new CustomSampler(policy, config.sampling.maxTracesPerSecond, sdk.decision, `CustomSampler{${config.sampler.name}}`, undefined, (message) =>
       diagnostics.log('warn', message),
     ),
+    idGenerator: randomIdGenerator,
     spanProcessors: [openSpans, new CustomSpanProcessor(exportProcessor, config.processor, buildInfo.distributionVersion, diagnostics, observers)],
     spanLimits: { attributeValueLengthLimit: config.traces.attributeValueLengthLimit, ...config.traces.countLimits },
   }));

@@ -6,14 +6,7 @@
  */
 import type { Span, SpanContext, TraceState } from '@opentelemetry/api';
 import { TraceFlags } from '../otel-api';
-
-const idBytes = Buffer.alloc(16);
-/** Random lowercase hex id of `bytes` bytes, never all zeros (an all-zero id is invalid). */
-export function randomId(bytes: 8 | 16): string {
-  for (let i = 0; i < bytes; i += 4) idBytes.writeUInt32BE((Math.random() * 0x100000000) >>> 0, i);
-  if (idBytes.readUInt32BE(bytes - 4) === 0) idBytes.writeUInt32BE(1, bytes - 4);
-  return idBytes.toString('hex', 0, bytes);
-}
+import { randomId } from '../traces/random-ids';
 
 export class UnsampledSpan implements Span {
   private context: SpanContext | undefined;

@@ -6,7 +6,7 @@
  */
 import type { Attributes, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator, ReadableSpan, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MeterProvider, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { LoggerProvider, LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { ExportedSpan } from '../traces/encoded-span';
@@ -24,7 +24,7 @@ export interface SdkLine {
   /** Runs the named detectors; asynchronous attributes settle in the background. */
   detectResources(detectorNames: readonly string[]): Resource;
   mergeResources(base: Resource, override: Resource): Resource;
-  createTracerProvider(options: { resource: Resource; sampler: Sampler; spanProcessors: SpanProcessor[]; spanLimits: { attributeValueLengthLimit: number } & Partial<Record<'attributeCountLimit' | 'eventCountLimit' | 'linkCountLimit' | 'attributePerEventCountLimit' | 'attributePerLinkCountLimit', number>> }): SdkTracerProvider;
+  createTracerProvider(options: { resource: Resource; sampler: Sampler; idGenerator?: IdGenerator; spanProcessors: SpanProcessor[]; spanLimits: { attributeValueLengthLimit: number } & Partial<Record<'attributeCountLimit' | 'eventCountLimit' | 'linkCountLimit' | 'attributePerEventCountLimit' | 'attributePerLinkCountLimit', number>> }): SdkTracerProvider;
   batchSpanProcessor(exporter: SpanExporter, options: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number }): SpanProcessor;
   consoleSpanExporter(): SpanExporter;
   createMeterProvider(options: { resource: Resource; readers: MetricReader[] }): MeterProvider;

@@ -44,14 +44,14 @@ export const sdkLine: SdkLine = {
   detectResources: (names) =>
     detectResourcesSync({ detectors: names.filter((n) => DETECTORS[n]).map((n) => timeLimited(DETECTORS[n]!())) }),
   mergeResources: (base, override) => base.merge(override),
-  createTracerProvider: ({ resource, sampler, spanProcessors, spanLimits }) => {
+  createTracerProvider: ({ resource, sampler, idGenerator, spanProcessors, spanLimits }) => {
     // 1.x providers build an exporter of their own from OTEL_TRACES_EXPORTER and
     // log an error when they cannot; ours is configured explicitly, so hide it.
     const traceExporter = process.env.OTEL_TRACES_EXPORTER;
     process.env.OTEL_TRACES_EXPORTER = 'none';
     let provider: Loose;
     try {
-      provider = new BasicTracerProvider({ resource, sampler, spanLimits } as Loose);
+      provider = new BasicTracerProvider({ resource, sampler, idGenerator, spanLimits } as Loose);
     } finally {
       if (traceExporter === undefined) delete process.env.OTEL_TRACES_EXPORTER;
       else process.env.OTEL_TRACES_EXPORTER = traceExporter;

@@ -6,7 +6,6 @@ import { CustomSampler, samplingPolicy } from '../../src/sampler/custom-sampler'
 import { parseConfig } from '../../src/config/config';
 import { sdkLineRequire } from '../support/sdk-line-packages';
 import { certainlyUnsampled, closedRequestAttributes, failedRequestAttributes, httpInternalsProblem, mayTakeShortPath, normalizedMethod, shortenUnsampledRequests, shortPathNotice } from '../../src/instrumentations/unsampled-requests';
-import { randomId } from '../../src/instrumentations/unsampled-span';
 
 const DECISION = { notRecord: SamplingDecision.NOT_RECORD, recordAndSample: SamplingDecision.RECORD_AND_SAMPLED };
 const ENVIRONMENTS: Array<Record<string, string>> = [
@@ -57,18 +56,6 @@ describe('normalizedMethod', () => {
     expect(normalizedMethod('PATCH')).toBe('PATCH');
     expect(normalizedMethod('PROPFIND')).toBe('_OTHER');
     expect(normalizedMethod(undefined)).toBe('GET');
-  });
-});
-
-describe('randomId', () => {
-  it('makes valid W3C ids of the requested length, different each time', () => {
-    const traceIds = new Set(Array.from({ length: 1000 }, () => randomId(16)));
-    const spanIds = new Set(Array.from({ length: 1000 }, () => randomId(8)));
-    expect(traceIds.size).toBe(1000);
-    expect(spanIds.size).toBe(1000);
-    for (const id of traceIds) expect(id).toMatch(/^[0-9a-f]{32}$/);
-    for (const id of spanIds) expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect([...traceIds].some((id) => /^0+$/.test(id))).toBe(false);
   });
 });
 
