@@ -30,7 +30,7 @@ export class BackwardProtobufWriter {
     return this.end - this.pos;
   }
 
-  /** The written bytes (a view, valid until the writer is cleared). */
+  /** The written bytes (a view: writing on, or into another buffer, may overwrite them). */
   finish(): Uint8Array {
     return this.buffer.subarray(this.pos, this.end);
   }

@@ -24,9 +24,10 @@ const MAX_INT64_EXCLUSIVE = 2 ** 63;
  * dozen keys recur on every span, and most of them with the value they had
  * on the span before (method, scheme, host, protocol version, user agent,
  * route): such a pair is copied as it was written. A key whose value keeps
- * changing (a path, a peer's port) stops being kept after MAX_VALUE_CHANGES
- * and then costs one comparison. The cap keeps keys of unbounded variety
- * from growing the map without end (they are then encoded each time).
+ * changing (a path, a peer's port) keeps the pair it had after
+ * MAX_VALUE_CHANGES, and then costs one comparison more when its value
+ * differs. The cap keeps keys of unbounded variety from growing the map
+ * without end (they are then encoded each time).
  */
 interface KeyEntry {
   keyField: Uint8Array;
