@@ -123,7 +123,7 @@ function encodedResourceField(resource: Resource): Uint8Array {
   const attributes = settledAttributes(resource);
   if (attributes) writeAttributes(writer, attributes, 1);
   writer.lengthDelimited(1, 0);
-  const encoded = Uint8Array.from(writer.finish());
+  const encoded = writer.copyOfLast(0);
   if (!pending) encodedResources.set(resource, encoded);
   return encoded;
 }
@@ -145,7 +145,7 @@ function encodedScopeField(scope: Scope): Uint8Array {
   writer.string(scope.name);
   writer.tag(1, 2);
   writer.lengthDelimited(1, 0);
-  const encoded = Uint8Array.from(writer.finish());
+  const encoded = writer.copyOfLast(0);
   encodedScopes.set(scope, encoded);
   return encoded;
 }
