@@ -32,7 +32,7 @@ export interface ThroughputSample extends LoadResult {
   spansPerRequest: number;
   /** Server CPU time (user + system) per request served in the measured run: unlike requests/s, not skewed by waiting for a busy core. */
   serverCpuMicrosPerRequest: number;
-  /** CPU seconds the runner (mostly the receiver decoding OTLP) used during the measured run. */
+  /** CPU seconds the runner (mostly the receiver taking OTLP requests; it decodes them after the run) used during the measured run. */
   receiverCpuSeconds: number;
 }
 
