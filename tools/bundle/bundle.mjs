@@ -28,6 +28,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { DISTRIBUTION_VERSION, IMAGE_NAME, readVersions, REPO_ROOT as repo } from './repository.mjs';
 import { contributingInputs, makeSbom } from './sbom.mjs';
+import { CORE_ATTRIBUTES_FILE, cycleSetOnObjectsOnly } from './attribute-cycle-check.mjs';
 
 const { values } = parseArgs({ options: { major: { type: 'string' }, deps: { type: 'string' }, out: { type: 'string' }, sbom: { type: 'string' }, metafiles: { type: 'string' } } });
 if (!values.major || !values.deps || !values.out) {
@@ -143,6 +144,20 @@ const ourGrpcLetsTheLoopEnd = {
       /[\\/]@grpc[\\/]grpc-js[\\/]/.test(args.importer) ? { path: join(repo, 'src/unreffed-http2.ts') } : undefined,
     );
     b.onLoad({ filter: GRPC_JS_FILE }, (args) => ({ contents: UNREFFED_TIMERS + readFileSync(args.path, 'utf8'), loader: 'js', resolveDir: dirname(args.path) }));
+  },
+};
+
+/** core's attribute check makes its set against cycles for arrays and objects only (attribute-cycle-check.mjs); another core is bundled as it is, said. */
+const attributeCycleCheck = {
+  name: 'attribute-cycle-check',
+  setup(b) {
+    b.onLoad({ filter: CORE_ATTRIBUTES_FILE }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const patched = cycleSetOnObjectsOnly(source);
+      return patched === undefined
+        ? { contents: source, loader: 'js', warnings: [{ text: `${args.path}: isAnyValue is not the one attribute-cycle-check.mjs was written against; bundled as it is (a WeakSet per attribute value)` }] }
+        : { contents: patched, loader: 'js' };
+    });
   },
 };
 
@@ -278,7 +293,7 @@ async function buildCore(registryKeys) {
     ...common,
     entryPoints: [{ in: 'custom-otel:core', out: 'distribution' }],
     outdir: join(outDir, 'lib'),
-    plugins: [debugStub, ourGrpcLetsTheLoopEnd, corePlugin(registryKeys)],
+    plugins: [debugStub, ourGrpcLetsTheLoopEnd, attributeCycleCheck, corePlugin(registryKeys)],
   });
   return result.metafile;
 }
@@ -375,7 +390,7 @@ const chunkEntries = [
   })),
 ];
 const registryKeys = new Set();
-collect((await build({ ...common, entryPoints: chunkEntries, outdir: join(outDir, 'lib'), plugins: [debugStub, ourGrpcLetsTheLoopEnd, sharedFromCore(coreFiles, registryKeys)] })).metafile);
+collect((await build({ ...common, entryPoints: chunkEntries, outdir: join(outDir, 'lib'), plugins: [debugStub, ourGrpcLetsTheLoopEnd, attributeCycleCheck, sharedFromCore(coreFiles, registryKeys)] })).metafile);
 rmSync(entriesDir, { recursive: true, force: true });
 
 // 3. The core again, now with the registry of what the chunks take from it.
