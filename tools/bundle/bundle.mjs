@@ -147,7 +147,7 @@ const ourGrpcLetsTheLoopEnd = {
   },
 };
 
-/** core's attribute check makes its set against cycles for arrays and objects only (attribute-cycle-check.mjs); another core is bundled as it is, said. */
+/** core's attribute check makes its set against cycles only for values of type object (attribute-cycle-check.mjs); another core is bundled as it is, said. */
 const attributeCycleCheck = {
   name: 'attribute-cycle-check',
   setup(b) {
