@@ -6,7 +6,7 @@
  * sampling heap profiler), and weak tables cost the garbage collector more
  * than plain objects. The bundle makes the set only for a value of type
  * object (arrays, plain objects, byte arrays); the answers are the same (the
- * check reads the set only for arrays and plain objects), which
+ * check reads the set only for objects other than byte arrays), which
  * test/unit/attribute-cycle-check.test.ts holds against the line's own module.
  * Plain JavaScript: it runs inside the image build.
  */
